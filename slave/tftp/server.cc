@@ -1,0 +1,64 @@
+#include "slave/tftp/server.h"
+
+#include <thread>
+
+#include "slave/tftp/session_limiter.h"
+#include "slave/tftp/worker.h"
+
+namespace provisor::tftp {
+
+TftpServer::TftpServer(TftpServerOptions options, ContentProvider* provider,
+                       const Clock* clock, Logger logger)
+    : options_(std::move(options)),
+      provider_(provider),
+      clock_(clock),
+      logger_(std::move(logger)),
+      limiter_(std::make_unique<SessionLimiter>(options_.max_sessions,
+                                                options_.max_sessions_per_client)) {}
+
+TftpServer::~TftpServer() { Stop(); }
+
+Status TftpServer::Start() {
+  if (started_) return FailedPreconditionError("TFTP server already started");
+  if (options_.listen.empty()) return InvalidArgumentError("no TFTP listen address");
+  int threads = options_.threads;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < threads; ++i) {
+    workers_.push_back(
+        std::make_unique<TftpWorker>(options_, provider_, clock_, limiter_.get(), logger_));
+  }
+  bound_.clear();
+  for (const SocketAddress& configured : options_.listen) {
+    SocketAddress address = configured;
+    // The first loop resolves port 0; the others join that port.
+    for (auto& worker : workers_) {
+      Status s = worker->Listen(address);
+      if (!s.ok()) {
+        workers_.clear();
+        return s;
+      }
+    }
+    bound_.push_back(address);
+  }
+  for (auto& worker : workers_) {
+    Status s = worker->Start();
+    if (!s.ok()) {
+      Stop();
+      return s;
+    }
+  }
+  started_ = true;
+  return Status::Ok();
+}
+
+void TftpServer::Stop() {
+  for (auto& worker : workers_) worker->Stop();
+}
+
+TftpStats TftpServer::Stats() const {
+  TftpStats stats;
+  for (const auto& worker : workers_) worker->counters().AddTo(stats);
+  return stats;
+}
+
+}  // namespace provisor::tftp

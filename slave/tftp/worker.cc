@@ -1,0 +1,315 @@
+#include "slave/tftp/worker.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "slave/tftp/netascii.h"
+#include "slave/tftp/packet.h"
+
+namespace provisor::tftp {
+namespace {
+
+constexpr size_t kListenerBatch = 32;
+constexpr size_t kListenerDatagramSize = 2048;  // requests are <= kMaxRequestSize
+constexpr int kListenerBatchesPerWake = 4;      // then let transfers run
+constexpr int kTransferReadsPerWake = 16;
+
+}  // namespace
+
+struct TftpWorker::Listener {
+  TftpWorker* worker;
+  SocketAddress address;
+  int fd;
+  UvHandle<uv_poll_t> poll;
+};
+
+struct TftpWorker::Transfer {
+  Transfer(const SessionConfig& config, const SocketAddress& peer, const Negotiated& options,
+           std::shared_ptr<const Content> content)
+      : session(config, peer, options, std::move(content)) {}
+  TftpWorker* worker = nullptr;
+  TftpSession session;
+  int fd = -1;
+  UvHandle<uv_poll_t> poll;
+  UvHandle<uv_timer_t> timer;
+  bool timer_armed = false;
+  MonoTime armed_for{};
+  Transfer* prev = nullptr;
+  Transfer* next = nullptr;
+};
+
+TftpWorker::TftpWorker(const TftpServerOptions& options, ContentProvider* provider,
+                       const Clock* clock, SessionLimiter* limiter, Logger logger)
+    : options_(options),
+      provider_(provider),
+      clock_(clock),
+      limiter_(limiter),
+      logger_(std::move(logger)),
+      listener_batch_(kListenerBatch, kListenerDatagramSize),
+      transfer_buffer_(65536) {
+  loop_initialized_ = (uv_loop_init(&loop_) == 0);
+}
+
+TftpWorker::~TftpWorker() {
+  Stop();
+  // Handles that were never run on the loop (Start failed) close here.
+  listeners_.clear();
+  stop_async_.Close();
+  if (loop_initialized_) {
+    uv_run(&loop_, UV_RUN_DEFAULT);
+    uv_loop_close(&loop_);
+  }
+}
+
+Status TftpWorker::Listen(SocketAddress& address) {
+  if (!loop_initialized_) return InternalError("cannot create an event loop");
+  StatusOr<int> fd = OpenListeningSocket(address, options_.receive_buffer_bytes);
+  if (!fd.ok()) return fd.status();
+  auto listener = std::make_unique<Listener>();
+  listener->worker = this;
+  listener->address = address;
+  listener->fd = *fd;
+  listener->poll.AdoptFd(*fd);
+  int rc = listener->poll.Init([&](uv_poll_t* h) { return uv_poll_init_socket(&loop_, h, *fd); });
+  if (rc != 0) return InternalError(std::string("uv_poll_init_socket: ") + uv_strerror(rc));
+  listener->poll.get()->data = listener.get();
+  uv_poll_start(listener->poll.get(), UV_READABLE, [](uv_poll_t* h, int status, int) {
+    auto* l = static_cast<Listener*>(h->data);
+    if (status == 0) l->worker->OnListenerReadable(l);
+  });
+  listeners_.push_back(std::move(listener));
+  return Status::Ok();
+}
+
+Status TftpWorker::Start() {
+  int rc = stop_async_.Init([&](uv_async_t* h) {
+    return uv_async_init(&loop_, h, [](uv_async_t* a) {
+      static_cast<TftpWorker*>(a->data)->CloseAll();
+    });
+  });
+  if (rc != 0) return InternalError(std::string("uv_async_init: ") + uv_strerror(rc));
+  stop_async_.get()->data = this;
+  thread_ = std::thread([this] { Run(); });
+  return Status::Ok();
+}
+
+void TftpWorker::Run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+
+void TftpWorker::Stop() {
+  if (!thread_.joinable()) return;
+  uv_async_send(stop_async_.get());
+  thread_.join();
+}
+
+void TftpWorker::CloseAll() {
+  while (transfers_ != nullptr) {
+    transfers_->session.Abort();
+    EndTransfer(transfers_);
+  }
+  listeners_.clear();
+  stop_async_.Close();
+}
+
+void TftpWorker::OnListenerReadable(Listener* listener) {
+  for (int batch = 0; batch < kListenerBatchesPerWake; ++batch) {
+    int n = listener_batch_.Receive(listener->fd);
+    for (int i = 0; i < n; ++i) HandleDatagram(listener, listener_batch_[i]);
+    if (n < static_cast<int>(kListenerBatch)) return;
+  }
+}
+
+void TftpWorker::ReplyFromListener(Listener* listener, const Received& to, ErrorCode code,
+                                   std::string_view message) {
+  outbox_.Clear();
+  std::vector<uint8_t>& packet = scratch_;
+  packet.clear();
+  AppendError(code, message, packet);
+  outbox_.AppendBytes(packet);
+  if (sender_.Send(listener->fd, to.from, outbox_, &to) != 0) counters_.Add(Counter::kSendErrors);
+}
+
+void TftpWorker::HandleDatagram(Listener* listener, const Received& datagram) {
+  if (datagram.truncated) {
+    counters_.Add(Counter::kTruncatedDatagrams);
+    return;
+  }
+  ParseResult parsed = Parse(datagram.bytes);
+  if (!parsed.ok()) {
+    counters_.AddParseError(parsed.error);
+    counters_.Add(Counter::kRefusedBadRequest);
+    ReplyFromListener(listener, datagram, ErrorCode::kIllegalOperation,
+                      std::string("Illegal TFTP operation: ") +
+                          std::string(ParseErrorName(parsed.error)));
+    return;
+  }
+  switch (parsed.packet.opcode) {
+    case Opcode::kRrq:
+      counters_.Add(Counter::kRequests);
+      StartTransfer(listener, datagram, parsed.packet.request);
+      return;
+    case Opcode::kWrq:
+      counters_.Add(Counter::kRequests);
+      counters_.Add(Counter::kRefusedWrite);
+      ReplyFromListener(listener, datagram, ErrorCode::kAccessViolation,
+                        "Write requests are not accepted");
+      return;
+    default:
+      // Stray DATA/ACK/ERROR/OACK for a transfer that no longer exists.
+      counters_.Add(Counter::kIgnoredOnListener);
+      return;
+  }
+}
+
+void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
+                               const Request& request) {
+  const SocketAddress& client = datagram.from;
+  switch (limiter_->Acquire(client)) {
+    case SessionLimiter::Verdict::kAdmitted:
+      break;
+    case SessionLimiter::Verdict::kBusy:
+      counters_.Add(Counter::kRefusedBusy);
+      ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
+      return;
+    case SessionLimiter::Verdict::kClientBusy:
+      counters_.Add(Counter::kRefusedPerClient);
+      ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
+      return;
+  }
+  FetchResult fetched = provider_->Fetch(request.filename, client);
+  if (!fetched.ok()) {
+    limiter_->Release(client);
+    counters_.Add(Counter::kRefusedByProvider);
+    ReplyFromListener(listener, datagram, fetched.error, fetched.message);
+    return;
+  }
+  std::shared_ptr<const Content> content = std::move(fetched.content);
+  if (request.mode == TransferMode::kNetascii) {
+    content = std::make_shared<StringContent>(ToNetascii(ReadAll(*content)));
+  }
+  Negotiated negotiated = NegotiateOptions(request, options_.option_limits, content->size());
+  counters_.AddOptions(negotiated);
+
+  SocketAddress local = listener->address;
+  if (local.is_any() && datagram.has_to) local = datagram.to;
+  StatusOr<int> fd = OpenTransferSocket(local);
+  if (!fd.ok()) {
+    limiter_->Release(client);
+    counters_.Add(Counter::kRefusedNoSocket);
+    logger_->warn("tftp: {}", fd.status().message());
+    ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
+    return;
+  }
+
+  auto* transfer = new Transfer(options_.session, client, negotiated, std::move(content));
+  transfer->worker = this;
+  transfer->fd = *fd;
+  transfer->poll.AdoptFd(*fd);
+  int rc = transfer->poll.Init(
+      [&](uv_poll_t* h) { return uv_poll_init_socket(&loop_, h, *fd); });
+  if (rc == 0) rc = transfer->timer.Init([&](uv_timer_t* h) { return uv_timer_init(&loop_, h); });
+  if (rc != 0) {
+    limiter_->Release(client);
+    counters_.Add(Counter::kRefusedNoSocket);
+    delete transfer;
+    ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
+    return;
+  }
+  transfer->poll.get()->data = transfer;
+  transfer->timer.get()->data = transfer;
+  uv_poll_start(transfer->poll.get(), UV_READABLE, [](uv_poll_t* h, int status, int) {
+    auto* t = static_cast<Transfer*>(h->data);
+    t->worker->OnTransferReadable(t);
+  });
+  transfer->next = transfers_;
+  if (transfers_ != nullptr) transfers_->prev = transfer;
+  transfers_ = transfer;
+  counters_.Add(Counter::kTransfersStarted);
+  counters_.SessionOpened();
+
+  MonoTime now = clock_->Now();
+  outbox_.Clear();
+  transfer->session.Start(now, outbox_);
+  AfterEvent(transfer, now);
+}
+
+void TftpWorker::OnTransferReadable(Transfer* transfer) {
+  MonoTime now = clock_->Now();
+  for (int i = 0; i < kTransferReadsPerWake; ++i) {
+    sockaddr_storage from;
+    socklen_t from_len = sizeof(from);
+    ssize_t n = ::recvfrom(transfer->fd, transfer_buffer_.data(), transfer_buffer_.size(),
+                           MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_len);
+    if (n < 0) break;
+    outbox_.Clear();
+    transfer->session.OnDatagram(SocketAddress(reinterpret_cast<sockaddr*>(&from), from_len),
+                                 std::span<const uint8_t>(transfer_buffer_.data(),
+                                                          static_cast<size_t>(n)),
+                                 now, outbox_);
+    if (!outbox_.empty() &&
+        sender_.Send(transfer->fd, transfer->session.peer(), outbox_) != 0) {
+      counters_.Add(Counter::kSendErrors);
+    }
+    if (transfer->session.done()) break;
+  }
+  outbox_.Clear();
+  AfterEvent(transfer, now);
+}
+
+void TftpWorker::OnTransferTimer(Transfer* transfer) {
+  transfer->timer_armed = false;
+  MonoTime now = clock_->Now();
+  outbox_.Clear();
+  transfer->session.OnTimer(now, outbox_);
+  AfterEvent(transfer, now);
+}
+
+void TftpWorker::AfterEvent(Transfer* transfer, MonoTime now) {
+  if (!outbox_.empty()) {
+    if (sender_.Send(transfer->fd, transfer->session.peer(), outbox_) != 0) {
+      counters_.Add(Counter::kSendErrors);
+    }
+    outbox_.Clear();
+  }
+  if (transfer->session.done()) {
+    EndTransfer(transfer);
+    return;
+  }
+  MonoTime deadline = transfer->session.deadline();
+  // The deadline only moves forward while packets flow; a timer armed for an
+  // earlier time simply re-arms when it fires, which saves a timer update
+  // per ACK.
+  if (transfer->timer_armed && transfer->armed_for <= deadline) return;
+  auto wait = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+  uint64_t ms = wait.count() > 0 ? static_cast<uint64_t>(wait.count()) : 0;
+  uv_timer_start(transfer->timer.get(),
+                 [](uv_timer_t* h) {
+                   auto* t = static_cast<Transfer*>(h->data);
+                   t->worker->OnTransferTimer(t);
+                 },
+                 ms, 0);
+  transfer->timer_armed = true;
+  transfer->armed_for = deadline;
+}
+
+void TftpWorker::EndTransfer(Transfer* transfer) {
+  const TftpSession& s = transfer->session;
+  counters_.AddOutcome(s.outcome());
+  const SessionStats& st = s.stats();
+  counters_.Add(Counter::kDataPackets, st.data_packets);
+  counters_.Add(Counter::kRetransmits, st.retransmits);
+  counters_.Add(Counter::kDuplicateAcks, st.duplicate_acks);
+  counters_.Add(Counter::kStaleAcks, st.stale_acks);
+  counters_.Add(Counter::kForeignTid, st.foreign_tid);
+  counters_.Add(Counter::kMalformedInSession, st.malformed);
+  counters_.Add(Counter::kBytesSent, st.payload_bytes);
+  counters_.SessionClosed();
+  limiter_->Release(s.peer());
+  if (transfer->prev != nullptr) transfer->prev->next = transfer->next;
+  if (transfer->next != nullptr) transfer->next->prev = transfer->prev;
+  if (transfers_ == transfer) transfers_ = transfer->next;
+  delete transfer;  // closes the socket and timer handles
+}
+
+}  // namespace provisor::tftp

@@ -1,0 +1,83 @@
+// TftpWorker: one TFTP loop (a thread owning a uv_loop_t) with its share of
+// the listening sockets and the transfers they started. Internal to
+// TftpServer.
+//
+// Thread-safety: everything runs on the worker's thread except Stop(), which
+// posts to it through uv_async_send, and counters(), which is readable from
+// any thread.
+#ifndef PROVISOR_SLAVE_TFTP_WORKER_H_
+#define PROVISOR_SLAVE_TFTP_WORKER_H_
+
+#include <uv.h>
+
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/logging.h"
+#include "common/uv_handle.h"
+#include "slave/tftp/content.h"
+#include "slave/tftp/counters.h"
+#include "slave/tftp/outbox.h"
+#include "slave/tftp/server.h"
+#include "slave/tftp/session_limiter.h"
+#include "slave/tftp/udp_socket.h"
+
+namespace provisor::tftp {
+
+class TftpWorker {
+ public:
+  TftpWorker(const TftpServerOptions& options, ContentProvider* provider, const Clock* clock,
+             SessionLimiter* limiter, Logger logger);
+  ~TftpWorker();
+
+  // Before Start(): adds a listening socket for `address` (port updated if 0).
+  Status Listen(SocketAddress& address);
+  Status Start();
+  // Any thread: aborts transfers, closes everything and joins the thread.
+  void Stop();
+
+  const TftpCounters& counters() const { return counters_; }
+
+ private:
+  struct Listener;
+  struct Transfer;
+
+  void Run();
+  void OnListenerReadable(Listener* listener);
+  void HandleDatagram(Listener* listener, const Received& datagram);
+  void ReplyFromListener(Listener* listener, const Received& to, ErrorCode code,
+                         std::string_view message);
+  void StartTransfer(Listener* listener, const Received& datagram, const Request& request);
+  void OnTransferReadable(Transfer* transfer);
+  void OnTransferTimer(Transfer* transfer);
+  // Sends what the session produced, then re-arms its timer or ends it.
+  void AfterEvent(Transfer* transfer, MonoTime now);
+  void EndTransfer(Transfer* transfer);
+  void CloseAll();
+
+  const TftpServerOptions& options_;
+  ContentProvider* provider_;
+  const Clock* clock_;
+  SessionLimiter* limiter_;
+  Logger logger_;
+  TftpCounters counters_;
+
+  uv_loop_t loop_{};
+  bool loop_initialized_ = false;
+  UvHandle<uv_async_t> stop_async_;
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  Transfer* transfers_ = nullptr;  // intrusive list of live transfers
+  std::thread thread_;
+
+  Outbox outbox_;
+  Sender sender_;
+  ReceiveBatch listener_batch_;
+  std::vector<uint8_t> transfer_buffer_;
+  std::vector<uint8_t> scratch_;
+};
+
+}  // namespace provisor::tftp
+
+#endif  // PROVISOR_SLAVE_TFTP_WORKER_H_

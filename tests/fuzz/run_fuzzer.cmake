@@ -1,0 +1,25 @@
+# Runs one libFuzzer binary for SECONDS on a copy of its seed corpus.
+# Fails when the binary is missing (deploy/setup.sh builds it) or finds a bug.
+if(NOT EXISTS "${FUZZER}")
+  message(FATAL_ERROR "fuzzer ${FUZZER} not built: run deploy/setup.sh (it makes the clang build in build/fuzz)")
+endif()
+string(RANDOM LENGTH 8 suffix)
+set(work "$ENV{TMPDIR}")
+if(NOT work)
+  set(work "/tmp")
+endif()
+set(work "${work}/provisor-fuzz-${suffix}")
+file(MAKE_DIRECTORY "${work}")
+if(EXISTS "${CORPUS}")
+  file(GLOB seeds "${CORPUS}/*")
+  if(seeds)
+    file(COPY ${seeds} DESTINATION "${work}")
+  endif()
+endif()
+execute_process(
+  COMMAND "${FUZZER}" -max_total_time=${SECONDS} -print_final_stats=1 "${work}"
+  RESULT_VARIABLE rc)
+file(REMOVE_RECURSE "${work}")
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "fuzzer ${FUZZER} failed (exit ${rc})")
+endif()

@@ -1,0 +1,249 @@
+// The real provisor-slave binary (diagnostic mode, 127.0.0.1 port 0) against
+// provisor's own independent TFTP client (tests/bench/tftp_load) and
+// hand-made datagrams.
+#include <catch2/catch.hpp>
+#include <string>
+
+#include "slave/tftp/packet.h"
+#include "tests/bench/diagnostic_bytes.h"
+#include "tests/bench/tftp_load.h"
+#include "tests/support/diag_slave.h"
+#include "tests/support/udp_peer.h"
+
+namespace provisor {
+namespace {
+
+// The bytes of a string literal, embedded NULs included.
+template <size_t N>
+std::string S(const char (&s)[N]) {
+  return std::string(s, N - 1);
+}
+
+using bench::DiagnosticBytes;
+using testing::StartDiagSlave;
+using testing::UdpPeer;
+using namespace tftp;
+
+bench::LoadOptions OneFetch(const SocketAddress& server, const std::string& name) {
+  bench::LoadOptions o;
+  o.host = server.HostString();
+  o.port = server.port();
+  o.names = {name};
+  o.concurrency = 1;
+  o.duration_s = 0;
+  o.total = 1;
+  o.keep_bytes = true;
+  return o;
+}
+
+std::vector<uint8_t> Rrq(const std::string& name, std::vector<Option> options = {},
+                         const std::string& mode = "octet") {
+  std::vector<uint8_t> bytes;
+  AppendRequest(Opcode::kRrq, name, mode, options, bytes);
+  return bytes;
+}
+
+ParsedPacket Expect(const std::optional<UdpPeer::Datagram>& d, Opcode opcode) {
+  REQUIRE(d.has_value());
+  ParseResult r = Parse(d->bytes);
+  REQUIRE(r.ok());
+  REQUIRE(r.packet.opcode == opcode);
+  return r.packet;
+}
+
+TEST_CASE("diagnostic file fetched intact, with and without options") {
+  auto slave = StartDiagSlave();
+  struct Variant {
+    int blksize, windowsize;
+    bool tsize;
+    uint64_t size;
+  };
+  for (Variant v : {Variant{0, 0, false, 3000}, Variant{1428, 0, true, 3000},
+                    Variant{1428, 8, true, 100'000}, Variant{512, 0, false, 1024},
+                    Variant{8, 0, true, 0}, Variant{1468, 64, true, 1'000'000}}) {
+    INFO("blksize " << v.blksize << " windowsize " << v.windowsize << " size " << v.size);
+    std::string name = "diag/" + std::to_string(v.size) + "/x";
+    bench::LoadOptions o = OneFetch(slave->tftp, name);
+    o.blksize = v.blksize;
+    o.windowsize = v.windowsize;
+    o.tsize = v.tsize;
+    bench::LoadReport r = bench::RunLoad(o);
+    CHECK(r.setup_error.empty());
+    CHECK(r.failures_by_reason.empty());
+    REQUIRE(r.completed == 1);
+    CHECK(r.files[name] == DiagnosticBytes(v.size));
+  }
+}
+
+TEST_CASE("500 concurrent transfers all deliver the right bytes") {
+  auto slave = StartDiagSlave("max_sessions_per_ip = 1000");
+  bench::LoadOptions o;
+  o.host = "127.0.0.1";
+  o.port = slave->tftp.port();
+  o.names = {"diag/2048/a", "diag/3000/b", "diag/8192/c", "diag/40000/d", "diag/0/e"};
+  o.concurrency = 500;
+  o.duration_s = 0;
+  o.total = 500;
+  o.blksize = 1428;
+  o.tsize = true;
+  o.verify = [](const std::string& name, std::string_view bytes) {
+    auto size = bench::DiagnosticSizeFromName(name);
+    return size && bytes == DiagnosticBytes(*size);
+  };
+  bench::LoadReport r = bench::RunLoad(o);
+  INFO("failures: " << r.failures_by_reason.size());
+  for (const auto& [reason, n] : r.failures_by_reason) INFO(reason << ": " << n);
+  CHECK(r.failed == 0);
+  CHECK(r.completed == 500);
+}
+
+TEST_CASE("IPv6 and IPv4 listeners on the same slave") {
+  auto slave = StartDiagSlave("", {"127.0.0.1:0", "[::1]:0"});
+  SocketAddress v6 = slave->daemon->Address("slave tftp", 1);
+  REQUIRE(v6.family() == AF_INET6);
+  for (const SocketAddress& server : {slave->tftp, v6}) {
+    bench::LoadOptions o = OneFetch(server, "diag/5000/v");
+    o.blksize = 1428;
+    bench::LoadReport r = bench::RunLoad(o);
+    REQUIRE(r.completed == 1);
+    CHECK(r.files["diag/5000/v"] == DiagnosticBytes(5000));
+  }
+}
+
+TEST_CASE("refusals: unknown file, write request, malformed and unknown packets") {
+  auto slave = StartDiagSlave();
+  UdpPeer peer;
+  peer.SendTo(slave->tftp, Rrq("no/such/file"));
+  ParsedPacket e1 = Expect(peer.Receive(), Opcode::kError);
+  CHECK(e1.error_code == ErrorCode::kFileNotFound);
+
+  std::vector<uint8_t> wrq;
+  AppendRequest(Opcode::kWrq, "diag/10/x", "octet", {}, wrq);
+  peer.SendTo(slave->tftp, wrq);
+  CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kAccessViolation);
+
+  peer.SendTo(slave->tftp, {0, 1, 'f', 'i', 'l', 'e'});  // no NUL
+  CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
+  peer.SendTo(slave->tftp, {0, 1, 'f', 0, 'm', 'a', 'i', 'l', 0});
+  CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
+  peer.SendTo(slave->tftp, {0, 42, 1, 2, 3});
+  CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
+  // A stray ACK to the listening port is dropped without an answer.
+  peer.SendTo(slave->tftp, {0, 4, 0, 1});
+  CHECK_FALSE(peer.Receive(std::chrono::milliseconds(300)).has_value());
+}
+
+TEST_CASE("garbage never stalls the server") {
+  auto slave = StartDiagSlave();
+  UdpPeer peer;
+  uint32_t x = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<uint8_t> junk(1 + (i * 37) % 1500);
+    for (auto& b : junk) {
+      x = x * 1103515245 + 12345;
+      b = static_cast<uint8_t>(x >> 16);
+    }
+    if (i % 3 == 0) junk[0] = 0, junk[1] = static_cast<uint8_t>(1 + i % 6);
+    peer.SendTo(slave->tftp, junk);
+  }
+  bench::LoadOptions o = OneFetch(slave->tftp, "diag/4000/after");
+  bench::LoadReport r = bench::RunLoad(o);
+  REQUIRE(r.completed == 1);
+  CHECK(r.files["diag/4000/after"] == DiagnosticBytes(4000));
+  CHECK(slave->daemon->Terminate() == 0);
+}
+
+TEST_CASE("a foreign TID gets ERROR 5 and the transfer completes") {
+  auto slave = StartDiagSlave();
+  UdpPeer client;
+  UdpPeer stranger;
+  client.SendTo(slave->tftp, Rrq("diag/1000/x"));
+  auto first = client.Receive();
+  ParsedPacket d1 = Expect(first, Opcode::kData);
+  CHECK(d1.block == 1);
+  SocketAddress server_tid = first->from;
+  CHECK(server_tid.port() != slave->tftp.port());  // a fresh TID for the transfer
+
+  std::vector<uint8_t> ack1;
+  AppendAck(1, ack1);
+  stranger.SendTo(server_tid, ack1);
+  CHECK(Expect(stranger.Receive(), Opcode::kError).error_code == ErrorCode::kUnknownTid);
+
+  std::string received(d1.data.begin(), d1.data.end());
+  client.SendTo(server_tid, ack1);
+  auto second = client.Receive();
+  ParsedPacket d2 = Expect(second, Opcode::kData);
+  CHECK(d2.block == 2);
+  received.append(d2.data.begin(), d2.data.end());
+  std::vector<uint8_t> ack2;
+  AppendAck(2, ack2);
+  client.SendTo(server_tid, ack2);
+  CHECK(received == DiagnosticBytes(1000));
+}
+
+TEST_CASE("OACK holds exactly the accepted options and ERROR 8 ends the transfer") {
+  auto slave = StartDiagSlave();
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/3000/x", {{"BLKSIZE", "99999"},
+                                                 {"multicast", ""},
+                                                 {"tsize", "0"},
+                                                 {"timeout", "256"},
+                                                 {"windowsize", "65"}}));
+  auto oack = client.Receive();
+  REQUIRE(oack.has_value());
+  std::string expected = S("\0\6blksize\0" "1468\0tsize\0" "3000\0windowsize\0" "64\0");
+  CHECK(std::string(oack->bytes.begin(), oack->bytes.end()) == expected);
+  std::vector<uint8_t> refuse;
+  AppendError(ErrorCode::kOptionRefused, "no thanks", refuse);
+  client.SendTo(oack->from, refuse);
+  // Ended quietly: no retransmitted OACK follows (the default timeout is 1 s).
+  CHECK_FALSE(client.Receive(std::chrono::milliseconds(1500)).has_value());
+}
+
+TEST_CASE("session limits answer ERROR 0 server busy") {
+  SECTION("max_sessions") {
+    auto slave = StartDiagSlave("max_sessions = 1");
+    UdpPeer holder;
+    holder.SendTo(slave->tftp, Rrq("diag/10000/hold"));
+    Expect(holder.Receive(), Opcode::kData);  // session open, never acknowledged
+    UdpPeer other;
+    other.SendTo(slave->tftp, Rrq("diag/10/x"));
+    ParsedPacket busy = Expect(other.Receive(), Opcode::kError);
+    CHECK(busy.error_code == ErrorCode::kNotDefined);
+    CHECK(busy.error_message == "server busy");
+  }
+  SECTION("max_sessions_per_ip") {
+    auto slave = StartDiagSlave("max_sessions_per_ip = 2");
+    UdpPeer a, b, c;
+    a.SendTo(slave->tftp, Rrq("diag/10000/hold"));
+    Expect(a.Receive(), Opcode::kData);
+    b.SendTo(slave->tftp, Rrq("diag/10000/hold"));
+    Expect(b.Receive(), Opcode::kData);
+    c.SendTo(slave->tftp, Rrq("diag/10/x"));
+    CHECK(Expect(c.Receive(), Opcode::kError).error_message == "server busy");
+  }
+}
+
+TEST_CASE("retransmits on timeout, then frees the session") {
+  auto slave = StartDiagSlave("timeout = \"100ms\"\nretries = 2\nmax_sessions = 1");
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/600/x"));
+  auto first = client.Receive();
+  CHECK(Expect(first, Opcode::kData).block == 1);
+  // Two retransmissions of block 1, then silence.
+  CHECK(Expect(client.Receive(), Opcode::kData).block == 1);
+  CHECK(Expect(client.Receive(), Opcode::kData).block == 1);
+  CHECK_FALSE(client.Receive(std::chrono::milliseconds(400)).has_value());
+  // The session slot was released: a new transfer is admitted.
+  bench::LoadOptions o = OneFetch(slave->tftp, "diag/600/y");
+  bench::LoadReport r = bench::RunLoad(o);
+  CHECK(r.completed == 1);
+}
+
+TEST_CASE("SIGTERM stops the slave cleanly") {
+  auto slave = StartDiagSlave();
+  CHECK(slave->daemon->Terminate() == 0);
+}
+
+}  // namespace
+}  // namespace provisor
