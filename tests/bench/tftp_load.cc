@@ -114,7 +114,16 @@ class LoadRunner {
   LoadReport Run();
 
  private:
-  enum class State : uint8_t { kIdle, kAwaitingReply, kTransferring };
+  // kCancelling: the run ended before the server answered the RRQ; the
+  // socket stays open until that answer arrives (so the new server session
+  // can be told with ERROR 0 instead of retransmitting into a port a later
+  // transfer may reuse) or the retransmission timeout expires.
+  enum class State : uint8_t {
+    kIdle,
+    kAwaitingReply,
+    kTransferring,
+    kCancelling,
+  };
 
   // One in-flight download; reused slot by slot, never reallocated.
   struct Transfer {
@@ -153,7 +162,9 @@ class LoadRunner {
   // Fails the transfer; if `code` >= 0 the peer is told with an ERROR.
   void Fail(uint32_t index, std::string reason, int code, int64_t now);
   void Release(uint32_t index, int64_t now);
-  void AbortAll();
+  void Close(uint32_t index);
+  void CancelAll();
+  void CloseAll();
   void StopWithSetupError(std::string error);
   void ArmTimer(uint32_t index, int64_t now) {
     timers_.Arm(index, now + timeout_ns_);
@@ -317,6 +328,16 @@ void LoadRunner::OnReadable(uint32_t index, uint32_t generation) {
 void LoadRunner::OnPacket(uint32_t index, const sockaddr_storage& from,
                           const uint8_t* packet, size_t size, int64_t now) {
   Transfer& t = transfers_[index];
+  if (t.state == State::kCancelling) {
+    if (SameHost(from, server_.address)) {
+      Endpoint session;
+      std::memcpy(&session.address, &from, sizeof(from));
+      session.length = server_.length;
+      SendError(t, session, kErrUndefined, "load generator stopped");
+      Close(index);
+    }
+    return;
+  }
   bool first_reply = t.state == State::kAwaitingReply;
   if (first_reply) {
     // The server answers from a new port (its TID); accept any port, but
@@ -434,6 +455,10 @@ void LoadRunner::OnData(uint32_t index, const uint8_t* packet, size_t size,
 
 void LoadRunner::OnTimeout(uint32_t index, int64_t now) {
   Transfer& t = transfers_[index];
+  if (t.state == State::kCancelling) {
+    Close(index);
+    return;
+  }
   if (t.retries_left <= 0) {
     Fail(index, "timeout", -1, now);
     return;
@@ -487,30 +512,41 @@ void LoadRunner::Fail(uint32_t index, std::string reason, int code,
   Release(index, now);
 }
 
-void LoadRunner::Release(uint32_t index, int64_t now) {
+void LoadRunner::Close(uint32_t index) {
   Transfer& t = transfers_[index];
   timers_.Disarm(index);
   close(t.fd);  // also removes it from the epoll set
   t.fd = -1;
   t.state = State::kIdle;
   active_--;
+}
+
+void LoadRunner::Release(uint32_t index, int64_t now) {
+  Close(index);
   last_finish_ns_ = now;
   if (CanStart(now)) StartTransfer(index, now);
 }
 
-void LoadRunner::AbortAll() {
+// End of the run: every in-flight transfer counts as aborted. Sessions with a
+// known TID get ERROR 0 now; RRQs still unanswered are left to kCancelling.
+void LoadRunner::CancelAll() {
+  stopping_ = true;
   for (uint32_t i = 0; i < transfers_.size(); ++i) {
     Transfer& t = transfers_[i];
-    if (t.state == State::kIdle) continue;
-    if (t.state == State::kTransferring) {
-      SendError(t, t.peer, kErrUndefined, "load generator stopped");
-    }
+    if (t.state == State::kIdle || t.state == State::kCancelling) continue;
     report_.aborted++;
-    timers_.Disarm(i);
-    close(t.fd);
-    t.fd = -1;
-    t.state = State::kIdle;
-    active_--;
+    if (t.state == State::kAwaitingReply) {
+      t.state = State::kCancelling;  // its timer bounds the wait
+      continue;
+    }
+    SendError(t, t.peer, kErrUndefined, "load generator stopped");
+    Close(i);
+  }
+}
+
+void LoadRunner::CloseAll() {
+  for (uint32_t i = 0; i < transfers_.size(); ++i) {
+    if (transfers_[i].state != State::kIdle) Close(i);
   }
 }
 
@@ -525,19 +561,16 @@ LoadReport LoadRunner::Run() {
     StartTransfer(i, start_ns_);
   }
   epoll_event events[kMaxEvents];
-  int64_t stop_ns = 0;
-  while (true) {
+  int64_t stop_ns = -1;  // set when the duration ends
+  while (active_ > 0) {
     int64_t now = NowNs();
-    if (active_ == 0) {
-      stop_ns = last_finish_ns_;
-      break;
-    }
-    if (now >= end_ns_) {
-      AbortAll();
+    if (stop_ns < 0 && now >= end_ns_) {
       stop_ns = now;
-      break;
+      CancelAll();
+      continue;
     }
-    int64_t wake_ns = end_ns_;
+    int64_t wake_ns = stop_ns < 0 ? end_ns_
+                                  : std::numeric_limits<int64_t>::max();
     if (!timers_.empty()) {
       wake_ns = std::min(wake_ns, timers_.front_deadline_ns());
     }
@@ -547,8 +580,9 @@ LoadReport LoadRunner::Run() {
     if (count < 0) {
       if (errno == EINTR) continue;
       StopWithSetupError(ErrnoText("epoll_wait"));
-      AbortAll();
-      stop_ns = NowNs();
+      if (stop_ns < 0) stop_ns = NowNs();
+      report_.aborted += active_;
+      CloseAll();
       break;
     }
     for (int i = 0; i < count; ++i) {
@@ -561,6 +595,7 @@ LoadReport LoadRunner::Run() {
       OnTimeout(timers_.front(), now);
     }
   }
+  if (stop_ns < 0) stop_ns = last_finish_ns_;
 
   report_.elapsed_s = static_cast<double>(stop_ns - start_ns_) / 1e9;
   if (report_.elapsed_s > 0) {

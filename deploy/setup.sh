@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package provisor needs (build, tests, benchmark
+# peers), then builds:
+#   build/       the project (RelWithDebInfo, GCC)
+#   build/fuzz/  the libFuzzer targets (clang, ASan+UBSan)
+# Idempotent: run it again after a pull. Needs root or sudo for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+  # libraries (see DESIGN.md)
+  libuv1-dev libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  liblmdb-dev libssl-dev catch2 libtomlplusplus-dev libcli11-dev libspdlog-dev
+  libkainjow-mustache-dev nlohmann-json3-dev libcpp-httplib-dev prometheus-cpp-dev
+  libsystemd-dev
+  # real TFTP clients for the tests, peers for the benchmark, tracing
+  tftp-hpa atftp curl dnsmasq-base tftpd-hpa strace
+)
+
+echo "setup: installing packages"
+$SUDO apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${PACKAGES[@]}" >/dev/null
+
+# tftpd-hpa's package starts a system service on port 69; provisor's tests
+# and benchmark run their own peers on free ports, so it is not needed.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet tftpd-hpa 2>/dev/null; then
+  $SUDO systemctl stop tftpd-hpa || true
+fi
+
+JOBS="$(nproc)"
+echo "setup: building build/ (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$JOBS"
+
+echo "setup: building build/fuzz (clang libFuzzer targets)"
+CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DPROVISOR_FUZZ=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/fuzz -j "$JOBS"
+echo "setup: done (binaries in build/bin)"
