@@ -43,6 +43,12 @@ class Outbox {
   std::span<const uint8_t> datagram(size_t i) const {
     return {bytes_.data() + datagrams_[i].offset, datagrams_[i].size};
   }
+  // Datagrams [first, last) as one run of bytes (they are stored back to back).
+  std::span<const uint8_t> Run(size_t first, size_t last) const {
+    size_t begin = datagrams_[first].offset;
+    size_t end = datagrams_[last - 1].offset + datagrams_[last - 1].size;
+    return {bytes_.data() + begin, end - begin};
+  }
   // nullopt: to the session's peer.
   const std::optional<SocketAddress>& destination(size_t i) const {
     return datagrams_[i].destination;

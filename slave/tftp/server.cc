@@ -1,11 +1,26 @@
 #include "slave/tftp/server.h"
 
+#include <sched.h>
+
+#include <algorithm>
 #include <thread>
 
 #include "slave/tftp/session_limiter.h"
 #include "slave/tftp/worker.h"
 
 namespace provisor::tftp {
+namespace {
+
+// Cores this process may run on (taskset, systemd CPUAffinity), not the
+// machine's total: more loops than cores only adds switching.
+int UsableCores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+}  // namespace
 
 TftpServer::TftpServer(TftpServerOptions options, ContentProvider* provider,
                        const Clock* clock, Logger logger)
@@ -22,7 +37,7 @@ Status TftpServer::Start() {
   if (started_) return FailedPreconditionError("TFTP server already started");
   if (options_.listen.empty()) return InvalidArgumentError("no TFTP listen address");
   int threads = options_.threads;
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0) threads = UsableCores();
   for (int i = 0; i < threads; ++i) {
     workers_.push_back(
         std::make_unique<TftpWorker>(options_, provider_, clock_, limiter_.get(), logger_));

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -131,21 +132,28 @@ int ReceiveBatch::Receive(int fd) {
 }
 
 int Sender::Send(int fd, const SocketAddress& peer, const Outbox& out, const Received* source) {
-  const size_t n = out.size();
-  if (n == 0) return 0;
+  if (out.empty()) return 0;
+  if (gso_ && source == nullptr && out.size() > 1) return SendGso(fd, peer, out);
+  return SendEach(fd, peer, out, 0, out.size(), source);
+}
+
+int Sender::SendEach(int fd, const SocketAddress& peer, const Outbox& out, size_t first,
+                     size_t last, const Received* source) {
+  const size_t n = last - first;
   headers_.resize(n);
   iovecs_.resize(n);
   control_.assign(source != nullptr && source->has_to ? kControlSize : 0, 0);
-  for (size_t i = 0; i < n; ++i) {
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = first + k;
     std::span<const uint8_t> d = out.datagram(i);
-    iovecs_[i].iov_base = const_cast<uint8_t*>(d.data());
-    iovecs_[i].iov_len = d.size();
+    iovecs_[k].iov_base = const_cast<uint8_t*>(d.data());
+    iovecs_[k].iov_len = d.size();
     const SocketAddress& to = out.destination(i) ? *out.destination(i) : peer;
-    msghdr& h = headers_[i].msg_hdr;
+    msghdr& h = headers_[k].msg_hdr;
     h = msghdr{};
     h.msg_name = const_cast<sockaddr*>(to.sockaddr_ptr());
     h.msg_namelen = to.length();
-    h.msg_iov = &iovecs_[i];
+    h.msg_iov = &iovecs_[k];
     h.msg_iovlen = 1;
     if (!control_.empty()) {
       h.msg_control = control_.data();
@@ -171,11 +179,8 @@ int Sender::Send(int fd, const SocketAddress& peer, const Outbox& out, const Rec
       }
     }
   }
+  if (n == 1) return ::sendmsg(fd, &headers_[0].msg_hdr, MSG_DONTWAIT) < 0 ? 1 : 0;
   int failed = 0;
-  if (n == 1) {
-    if (::sendmsg(fd, &headers_[0].msg_hdr, MSG_DONTWAIT) < 0) failed = 1;
-    return failed;
-  }
   size_t sent = 0;
   while (sent < n) {
     int rc = ::sendmmsg(fd, headers_.data() + sent, static_cast<unsigned>(n - sent), MSG_DONTWAIT);
@@ -186,6 +191,65 @@ int Sender::Send(int fd, const SocketAddress& peer, const Outbox& out, const Rec
       continue;
     }
     sent += static_cast<size_t>(rc);
+  }
+  return failed;
+}
+
+int Sender::SendGso(int fd, const SocketAddress& peer, const Outbox& out) {
+  // Kernel limits for one GSO send: 64 segments (UDP_MAX_SEGMENTS on older
+  // kernels) and one IP datagram's worth of payload.
+  constexpr size_t kMaxSegments = 64;
+  constexpr size_t kMaxBytes = 65000;
+  runs_.clear();
+  const size_t n = out.size();
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    if (!out.destination(i)) {
+      const size_t segment = out.datagram(i).size();
+      size_t bytes = segment;
+      while (j < n && !out.destination(j) && j - i < kMaxSegments &&
+             out.datagram(j).size() <= segment && bytes + out.datagram(j).size() <= kMaxBytes) {
+        bytes += out.datagram(j).size();
+        const bool shorter = out.datagram(j).size() < segment;
+        ++j;
+        if (shorter) break;  // only the last segment may be shorter
+      }
+    }
+    runs_.emplace_back(i, j);
+    i = j;
+  }
+  int failed = 0;
+  for (const auto& [first, last] : runs_) {
+    if (last - first == 1) {
+      failed += SendEach(fd, peer, out, first, last, nullptr);
+      continue;
+    }
+    std::span<const uint8_t> bytes = out.Run(first, last);
+    iovec iov{const_cast<uint8_t*>(bytes.data()), bytes.size()};
+    alignas(cmsghdr) uint8_t control[CMSG_SPACE(sizeof(uint16_t))] = {};
+    msghdr h{};
+    h.msg_name = const_cast<sockaddr*>(peer.sockaddr_ptr());
+    h.msg_namelen = peer.length();
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = control;
+    h.msg_controllen = sizeof(control);
+    cmsghdr* c = CMSG_FIRSTHDR(&h);
+    c->cmsg_level = SOL_UDP;
+    c->cmsg_type = UDP_SEGMENT;
+    c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+    uint16_t segment = static_cast<uint16_t>(out.datagram(first).size());
+    std::memcpy(CMSG_DATA(c), &segment, sizeof(segment));
+    if (::sendmsg(fd, &h, MSG_DONTWAIT) >= 0) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS) {
+      failed += static_cast<int>(last - first);  // the retransmit timer covers it
+      continue;
+    }
+    // EINVAL (segment above the path MTU), ENOPROTOOPT, EIO (no checksum
+    // offload): send this run the classic way. Stop trying GSO when the
+    // kernel cannot do it at all.
+    if (errno == ENOPROTOOPT || errno == EOPNOTSUPP) gso_ = false;
+    failed += SendEach(fd, peer, out, first, last, nullptr);
   }
   return failed;
 }

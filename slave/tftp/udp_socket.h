@@ -59,15 +59,28 @@ class ReceiveBatch {
 // Sends every datagram in `out`: those without a destination to `peer`.
 // When `source` is given (a reply from a wildcard listening socket), it is
 // set as the source address. Returns the number of datagrams that failed.
+//
+// A window of DATA blocks (equal sizes, the last one possibly shorter) goes
+// out as one UDP GSO send (UDP_SEGMENT): the kernel walks the stack once for
+// the whole window and cuts it into the same datagrams on the wire. When the
+// kernel refuses (segment larger than the path MTU, no GSO support) the run
+// is sent datagram by datagram.
 class Sender {
  public:
   int Send(int fd, const SocketAddress& peer, const Outbox& out,
            const Received* source = nullptr);
+  void set_gso(bool enabled) { gso_ = enabled; }
 
  private:
+  int SendEach(int fd, const SocketAddress& peer, const Outbox& out, size_t first,
+               size_t last, const Received* source);
+  int SendGso(int fd, const SocketAddress& peer, const Outbox& out);
+
+  bool gso_ = true;
   std::vector<struct mmsghdr> headers_;
   std::vector<struct iovec> iovecs_;
   std::vector<uint8_t> control_;
+  std::vector<std::pair<size_t, size_t>> runs_;
 };
 
 }  // namespace provisor::tftp

@@ -31,6 +31,10 @@
 # Neither peer implements windowsize (RFC 7440): both leave it out of the OACK
 # and send lock-step, which the load generator accepts.
 #
+# "client cpu" is the load generator's CPU use during the measurement (its
+# own core when pinned); near 100% means the client, not the server, set the
+# pace.
+#
 # Exit status: 0 when every measurement ran and provisor had no failed
 # transfers, 1 otherwise, 2 for setup errors.
 set -euo pipefail
@@ -115,7 +119,10 @@ for peer in $PEERS; do
     provisor) [[ -x "$SLAVE" ]] || die "$SLAVE not found (or set PEERS)" ;;
     dnsmasq)
       command -v "$DNSMASQ" >/dev/null || die "dnsmasq not installed"
-      [[ $(id -u) == 0 ]] || die "dnsmasq needs root (fixed port 69)" ;;
+      [[ $(id -u) == 0 ]] || die "dnsmasq needs root (fixed port 69)"
+      [[ -z "$(ss -Hlun 'sport = :69' 2>/dev/null)" ]] || die \
+        "UDP port 69 is in use; dnsmasq cannot change its TFTP port" \
+        "(set PEERS to skip dnsmasq)" ;;
     tftpd-hpa)
       [[ -x "$TFTPD" ]] || die "$TFTPD not installed"
       [[ $(id -u) == 0 ]] || die "in.tftpd -s needs root (chroot)" ;;
@@ -144,9 +151,9 @@ FILES_DIR="$TMP_DIR/files"
 make_diag_file() {
   local size=$1
   mkdir -p "$FILES_DIR/diag/$size"
-  awk -v n=$(( size / 32 + 1 )) \
-    'BEGIN { for (i = 0; i < n; i++) printf "provisor diagnostic line %06d\n", i }' \
-    | head -c "$size" > "$FILES_DIR/diag/$size/x"
+  awk -v n=$(( size / 32 + 1 )) 'BEGIN {
+      for (i = 0; i < n; i++) printf "provisor diagnostic line %06d\n", i
+    }' | head -c "$size" > "$FILES_DIR/diag/$size/x"
 }
 for scenario in "${SCENARIOS[@]}"; do
   IFS='|' read -r _ size _ <<< "$scenario"
@@ -167,7 +174,7 @@ pick_free_port() {
     port=$(( 20000 + RANDOM % 12000 ))
     if port_is_free "$port"; then echo "$port"; return 0; fi
   done
-  die "no free UDP port found"
+  return 1
 }
 
 # start_server NAME LOGFILE CMD...: starts CMD pinned, in its own session.
@@ -220,8 +227,8 @@ EOF
   local pid=$SERVER_PID port=""
   local deadline=$(( SECONDS + 10 ))
   while (( SECONDS < deadline )); do
-    port=$(grep -o 'listening slave tftp 127\.0\.0\.1:[0-9]\+' "$out" 2>/dev/null \
-      | head -n 1 | sed 's/.*://') || true
+    port=$(grep -o 'listening slave tftp 127\.0\.0\.1:[0-9]\+' "$out" \
+      2>/dev/null | head -n 1 | sed 's/.*://') || true
     [[ -n "$port" ]] && break
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$out" >&2 || true
@@ -239,8 +246,6 @@ EOF
 
 start_dnsmasq() {
   local out="$TMP_DIR/dnsmasq.log"
-  port_is_free 69 || die "UDP port 69 is in use; dnsmasq cannot change its" \
-    "TFTP port (set PEERS to skip dnsmasq)"
   # --port=0: no DNS. --tftp-max: default is 50 concurrent transfers.
   # --quiet-tftp: no log line per transfer. Runs as root, so files must be
   # world-readable (they are).
@@ -255,7 +260,7 @@ start_dnsmasq() {
 
 start_tftpd() {
   local out="$TMP_DIR/tftpd.log" port
-  port=$(pick_free_port)
+  port=$(pick_free_port) || die "no free UDP port found for tftpd-hpa"
   # -L: standalone, foreground. -s: chroot into the files. Forks one child
   # per transfer; drops to user "nobody".
   start_server tftpd-hpa "$out" "$TFTPD" -L -s "$FILES_DIR" \
@@ -278,8 +283,9 @@ json_field() {  # json_field JSON KEY -> numeric value of KEY
 }
 
 RESULTS_TSV="$TMP_DIR/results.tsv"
-printf 'scenario\tpeer\trun\trate\tp50_ms\tp99_ms\tfailed\tcompleted\n' \
+printf '%s\t' scenario peer run rate p50_ms p99_ms failed completed \
   > "$RESULTS_TSV"
+printf 'client_cpu_pct\n' >> "$RESULTS_TSV"
 
 # measure SCENARIO_FLAGS SIZE PEER SECONDS -> prints the JSON report
 measure() {
@@ -312,16 +318,19 @@ for scenario in "${SCENARIOS[@]}"; do
       if [[ -z "$rate" ]]; then
         log "$name $peer run $run: no report"
         sed 's/^/  /' "$TMP_DIR/loadgen.err" >&2 || true
-        printf '%s\t%s\t%s\t0\tnan\tnan\t-1\t0\n' "$name" "$peer" "$run" \
+        printf '%s\t%s\t%s\t0\tnan\tnan\t-1\t0\tnan\n' "$name" "$peer" "$run" \
           >> "$RESULTS_TSV"
         continue
       fi
       failed=$(json_field "$report" failed)
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$peer" "$run" \
-        "$rate" "$(json_field "$report" p50_ms)" \
+      cpu=$(awk -v c="$(json_field "$report" client_cpu_s)" \
+        -v e="$(json_field "$report" elapsed_s)" \
+        'BEGIN { printf "%.1f", (e > 0 ? 100 * c / e : 0) }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$peer" \
+        "$run" "$rate" "$(json_field "$report" p50_ms)" \
         "$(json_field "$report" p99_ms)" "$failed" \
-        "$(json_field "$report" completed)" >> "$RESULTS_TSV"
-      log "$name $peer run $run: $rate/s failed=$failed"
+        "$(json_field "$report" completed)" "$cpu" >> "$RESULTS_TSV"
+      log "$name $peer run $run: $rate/s failed=$failed client_cpu=$cpu%"
       if [[ "$failed" != 0 ]]; then
         sed -n 's/.*"failures_by_reason":\({[^}]*}\).*/  failures: \1/p' \
           <<< "$report" >&2
@@ -355,13 +364,14 @@ awk -F '\t' -v peers="$PEERS" -v runs="$RUNS" -v secs="$DURATION" \
     rate[key] = rate[key] " " $4
     p50[key] = p50[key] " " $5
     p99[key] = p99[key] " " $6
+    cpu[key] = cpu[key] " " $9
     failed[key] += $7
   }
   END {
     npeer = split(peers, plist, " ")
     printf "\nTFTP benchmark: median of %d run(s) x %ss, %s\n", runs, secs, pin
-    printf "%-15s %-10s %13s %9s %9s %9s\n", "scenario", "peer",
-           "transfers/s", "p50 ms", "p99 ms", "failures"
+    printf "%-15s %-10s %13s %9s %9s %9s %11s\n", "scenario", "peer",
+           "transfers/s", "p50 ms", "p99 ms", "failures", "client cpu"
     status = 0
     for (s = 1; s <= nscen; s++) {
       sc = order[s]
@@ -370,9 +380,11 @@ awk -F '\t' -v peers="$PEERS" -v runs="$RUNS" -v secs="$DURATION" \
         m[plist[p]] = median(rate[key])
         note = missing[key] ? sprintf(" (%d run(s) without report)",
                                       missing[key]) : ""
-        printf "%-15s %-10s %13.1f %9.3f %9.3f %9d%s\n", sc, plist[p],
-               m[plist[p]], median(p50[key]), median(p99[key]),
-               failed[key], note
+        c = median(cpu[key])
+        if (c + 0 >= 90) saturated = 1
+        printf "%-15s %-10s %13.1f %9.3f %9.3f %9d %10.0f%%%s\n", sc,
+               plist[p], m[plist[p]], median(p50[key]), median(p99[key]),
+               failed[key], c, note
         if (plist[p] == "provisor" && (failed[key] > 0 || missing[key]))
           status = 1
       }
@@ -388,5 +400,8 @@ awk -F '\t' -v peers="$PEERS" -v runs="$RUNS" -v secs="$DURATION" \
       if (ratios != "") printf "%-15s%s\n", "", ratios
       delete m
     }
+    if (saturated)
+      printf "\nnote: client cpu >= 90%%: the load generator was (nearly) " \
+             "saturated, so those rates are a lower bound for the server.\n"
     exit status
   }' "$RESULTS_TSV"

@@ -126,8 +126,8 @@ bool ParseOack(std::span<const uint8_t> body, const RequestedOptions& requested,
         return false;
       }
       if (value < kMinBlockSize || value > requested.blksize) {
-        *error = "bad oack: blksize " + std::to_string(value) +
-                 " outside 8.." + std::to_string(requested.blksize);
+        *error = "bad oack: blksize " + std::to_string(value) + " outside 8.." +
+                 std::to_string(requested.blksize);
         return false;
       }
       seen_blksize = true;

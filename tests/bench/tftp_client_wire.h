@@ -28,9 +28,9 @@ inline constexpr uint16_t kErrUnknownTid = 5;
 inline constexpr uint16_t kErrOptionRefused = 8;
 
 inline constexpr uint32_t kDefaultBlockSize = 512;
-inline constexpr uint32_t kMinBlockSize = 8;         // RFC 2348
-inline constexpr uint32_t kMaxBlockSize = 65464;     // RFC 2348
-inline constexpr uint32_t kMaxWindowSize = 65535;    // RFC 7440
+inline constexpr uint32_t kMinBlockSize = 8;       // RFC 2348
+inline constexpr uint32_t kMaxBlockSize = 65464;   // RFC 2348
+inline constexpr uint32_t kMaxWindowSize = 65535;  // RFC 7440
 inline constexpr size_t kAckSize = 4;
 
 // Options the client puts in its RRQ; 0 / false = option not sent.

@@ -24,11 +24,13 @@ constexpr int kMaxPacketsPerWakeup = 64;      // fairness between sockets
 constexpr int kMaxEvents = 512;
 constexpr int64_t kNsPerSecond = 1000000000;
 
-int64_t NowNs() {
+int64_t ClockNs(clockid_t clock) {
   timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
+  clock_gettime(clock, &ts);
   return static_cast<int64_t>(ts.tv_sec) * kNsPerSecond + ts.tv_nsec;
 }
+
+int64_t NowNs() { return ClockNs(CLOCK_MONOTONIC); }
 
 std::string ErrnoText(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
@@ -131,13 +133,13 @@ class LoadRunner {
     int fd = -1;
     uint32_t generation = 0;  // bumped per transfer; tags epoll events
     size_t name_index = 0;
-    Endpoint peer;            // server TID, learned from the first reply
+    Endpoint peer;  // server TID, learned from the first reply
     bool got_oack = false;
     NegotiatedOptions negotiated;
     uint16_t last_block = 0;  // last in-order block (0 before block 1)
     uint32_t in_window = 0;   // in-order blocks since our last ACK
     bool reacked = false;     // sent a re-ACK since the last progress
-    uint32_t acks_sent = 0;
+    uint32_t acks_sent = 0;   // lets OnReadable stop reading after an ACK
     int retries_left = 0;
     uint64_t bytes = 0;
     int64_t start_ns = 0;
@@ -150,10 +152,8 @@ class LoadRunner {
   void OnReadable(uint32_t index, uint32_t generation);
   void OnPacket(uint32_t index, const sockaddr_storage& from,
                 const uint8_t* packet, size_t size, int64_t now);
-  void OnOack(uint32_t index, const uint8_t* packet, size_t size,
-              int64_t now);
-  void OnData(uint32_t index, const uint8_t* packet, size_t size,
-              int64_t now);
+  void OnOack(uint32_t index, const uint8_t* packet, size_t size, int64_t now);
+  void OnData(uint32_t index, const uint8_t* packet, size_t size, int64_t now);
   void OnTimeout(uint32_t index, int64_t now);
   void SendAck(Transfer& t, uint16_t block);
   void SendError(const Transfer& t, const Endpoint& to, uint16_t code,
@@ -204,7 +204,7 @@ bool LoadRunner::Setup() {
     report_.setup_error = "blksize must be 8..65464";
   } else if (options_.windowsize < 0 ||
              options_.windowsize > static_cast<int>(kMaxWindowSize)) {
-    report_.setup_error = "windowsize must be 1..65535";
+    report_.setup_error = "windowsize must be 0..65535";
   } else if (!(options_.timeout_s > 0) || options_.retries < 0) {
     report_.setup_error = "timeout must be > 0 and retries >= 0";
   } else if (!ParseEndpoint(options_.host, options_.port, &server_)) {
@@ -289,12 +289,12 @@ void LoadRunner::SendAck(Transfer& t, uint16_t block) {
   t.acks_sent++;
 }
 
-void LoadRunner::SendError(const Transfer& t, const Endpoint& to,
-                           uint16_t code, std::string_view message) {
+void LoadRunner::SendError(const Transfer& t, const Endpoint& to, uint16_t code,
+                           std::string_view message) {
   uint8_t packet[128];
   size_t size = BuildError(code, message, packet, sizeof(packet));
-  sendto(t.fd, packet, size, 0,
-         reinterpret_cast<const sockaddr*>(&to.address), to.length);
+  sendto(t.fd, packet, size, 0, reinterpret_cast<const sockaddr*>(&to.address),
+         to.length);
 }
 
 // Reads until the socket is drained, the transfer ends, or we sent an ACK:
@@ -366,8 +366,9 @@ void LoadRunner::OnPacket(uint32_t index, const sockaddr_storage& from,
     case kOpOack:
       if (first_reply) {
         OnOack(index, packet, size, now);
-      } else if (t.got_oack && t.last_block == 0) {
-        // Duplicate OACK: our ACK 0 was lost or is late.
+      } else if (t.got_oack && t.bytes == 0) {
+        // Duplicate OACK before any DATA (a first block always carries data
+        // or ends the transfer): our ACK 0 was lost or is late.
         SendAck(t, 0);
       } else {
         report_.stray_packets++;
@@ -377,8 +378,8 @@ void LoadRunner::OnPacket(uint32_t index, const sockaddr_storage& from,
       OnData(index, packet, size, now);
       return;
     case kOpError:
-      Fail(index,
-           DescribeError(std::span<const uint8_t>(packet, size)), -1, now);
+      Fail(index, DescribeError(std::span<const uint8_t>(packet, size)), -1,
+           now);
       return;
     default:
       Fail(index, "unexpected opcode " + std::to_string(ReadU16(packet)),
@@ -431,8 +432,8 @@ void LoadRunner::OnData(uint32_t index, const uint8_t* packet, size_t size,
   }
   if (payload > t.negotiated.blksize) {
     Fail(index,
-         "data block of " + std::to_string(payload) + " bytes exceeds blksize " +
-             std::to_string(t.negotiated.blksize),
+         "data block of " + std::to_string(payload) +
+             " bytes exceeds blksize " + std::to_string(t.negotiated.blksize),
          kErrIllegalOperation, now);
     return;
   }
@@ -468,8 +469,7 @@ void LoadRunner::OnTimeout(uint32_t index, int64_t now) {
   if (t.state == State::kAwaitingReply) {
     const std::string& request = requests_[t.name_index];
     sendto(t.fd, request.data(), request.size(), 0,
-           reinterpret_cast<const sockaddr*>(&server_.address),
-           server_.length);
+           reinterpret_cast<const sockaddr*>(&server_.address), server_.length);
   } else {
     // RFC 7440: on timeout ACK the last block received in order; the
     // server restarts its window after it.
@@ -552,6 +552,7 @@ void LoadRunner::CloseAll() {
 
 LoadReport LoadRunner::Run() {
   if (!Setup()) return std::move(report_);
+  int64_t cpu_start_ns = ClockNs(CLOCK_THREAD_CPUTIME_ID);
   start_ns_ = NowNs();
   end_ns_ = options_.duration_s > 0
                 ? start_ns_ + static_cast<int64_t>(options_.duration_s * 1e9)
@@ -569,8 +570,8 @@ LoadReport LoadRunner::Run() {
       CancelAll();
       continue;
     }
-    int64_t wake_ns = stop_ns < 0 ? end_ns_
-                                  : std::numeric_limits<int64_t>::max();
+    int64_t wake_ns =
+        stop_ns < 0 ? end_ns_ : std::numeric_limits<int64_t>::max();
     if (!timers_.empty()) {
       wake_ns = std::min(wake_ns, timers_.front_deadline_ns());
     }
@@ -596,6 +597,9 @@ LoadReport LoadRunner::Run() {
     }
   }
   if (stop_ns < 0) stop_ns = last_finish_ns_;
+  report_.client_cpu_s =
+      static_cast<double>(ClockNs(CLOCK_THREAD_CPUTIME_ID) - cpu_start_ns) /
+      1e9;
 
   report_.elapsed_s = static_cast<double>(stop_ns - start_ns_) / 1e9;
   if (report_.elapsed_s > 0) {

@@ -12,9 +12,13 @@
 // Counting: a transfer is "completed" when its final (short) block arrived and
 // passed the tsize and `verify` checks, "failed" otherwise (reason counted in
 // failures_by_reason), and "aborted" when the run's duration ran out while it
-// was still in flight (the server is sent ERROR 0 so it can drop the session;
-// aborted transfers count neither way). Latency = first RRQ sent to last
-// block received, completed transfers only.
+// was still in flight; aborted transfers count neither way. Each aborted
+// session is sent ERROR 0 so the server drops it at once instead of
+// retransmitting into a port a later transfer may reuse; for an RRQ not yet
+// answered RunLoad waits (at most timeout_s past the end) for the server's
+// first reply to do so. elapsed_s ends at the end of the duration, or at the
+// last finished transfer when all transfers finished earlier. Latency = first
+// RRQ sent to last block received, completed transfers only.
 #ifndef PROVISOR_TESTS_BENCH_TFTP_LOAD_H_
 #define PROVISOR_TESTS_BENCH_TFTP_LOAD_H_
 
@@ -34,11 +38,11 @@ struct LoadOptions {
   uint16_t port = 69;
   std::vector<std::string> names;  // files to fetch, round-robin
   int concurrency = 32;
-  double duration_s = 5;  // 0 = run until `total` transfers are done
-  uint64_t total = 0;     // > 0: start at most this many transfers
-  int blksize = 0;        // 0 = option not sent
-  int windowsize = 0;     // 0 = option not sent
-  bool tsize = false;     // send "tsize 0", check announced size
+  double duration_s = 5;   // 0 = run until `total` transfers are done
+  uint64_t total = 0;      // > 0: start at most this many transfers
+  int blksize = 0;         // 0 = option not sent
+  int windowsize = 0;      // 0 = option not sent
+  bool tsize = false;      // send "tsize 0", check announced size
   double timeout_s = 1.0;  // retransmission timeout (fixed, no backoff)
   int retries = 5;         // retransmissions before failing with "timeout"
   // Optional: called with each fully received file; false = failure
@@ -61,6 +65,9 @@ struct LoadReport {
   uint64_t retransmits = 0;    // RRQ / ACK resent after a timeout
   uint64_t stray_packets = 0;  // from an unexpected address / port
   uint64_t out_of_order = 0;   // DATA blocks that were not the next block
+  // CPU time (user + system) of the calling thread during the run: near
+  // elapsed_s means the load generator, not the server, set the pace.
+  double client_cpu_s = 0;
   // keep_bytes only: last successfully received content of each name.
   std::map<std::string, std::string> files;
   // Non-empty when the run could not start or had to stop early (bad

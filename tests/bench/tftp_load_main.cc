@@ -3,7 +3,8 @@
 // Contract: parses flags into LoadOptions, runs RunLoad() once and prints one
 // summary line (or one JSON object with --json) on stdout; failure reasons go
 // to stderr in the human format. Exit status: 0 when at least one transfer
-// completed, none failed and no setup error occurred, 1 otherwise, 2 for bad usage.
+// completed, none failed and no setup error occurred, 1 otherwise, 2 for bad
+// usage.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -52,7 +53,7 @@ void PrintJson(const LoadReport& r) {
       "{\"completed\":%llu,\"failed\":%llu,\"aborted\":%llu,"
       "\"elapsed_s\":%.6f,\"transfers_per_s\":%.3f,\"p50_ms\":%.4f,"
       "\"p99_ms\":%.4f,\"max_ms\":%.4f,\"bytes\":%llu,\"retransmits\":%llu,"
-      "\"stray_packets\":%llu,\"out_of_order\":%llu,"
+      "\"stray_packets\":%llu,\"out_of_order\":%llu,\"client_cpu_s\":%.4f,"
       "\"failures_by_reason\":{%s},\"setup_error\":%s}\n",
       static_cast<unsigned long long>(r.completed),
       static_cast<unsigned long long>(r.failed),
@@ -61,8 +62,8 @@ void PrintJson(const LoadReport& r) {
       static_cast<unsigned long long>(r.bytes),
       static_cast<unsigned long long>(r.retransmits),
       static_cast<unsigned long long>(r.stray_packets),
-      static_cast<unsigned long long>(r.out_of_order), reasons.c_str(),
-      JsonString(r.setup_error).c_str());
+      static_cast<unsigned long long>(r.out_of_order), r.client_cpu_s,
+      reasons.c_str(), JsonString(r.setup_error).c_str());
 }
 
 void PrintHuman(const LoadReport& r) {
@@ -114,8 +115,7 @@ int Main(int argc, char** argv) {
                      "Seconds to run (0 = until --total; default 5 unless "
                      "--total is given)")
           ->check(CLI::NonNegativeNumber);
-  app.add_option("--total", options.total,
-                 "Stop after this many transfers");
+  app.add_option("--total", options.total, "Stop after this many transfers");
   app.add_option("--blksize", options.blksize,
                  "Request this blksize (0 = option not sent)")
       ->check(CLI::Range(0, 65464));
@@ -175,8 +175,8 @@ int Main(int argc, char** argv) {
     PrintHuman(report);
   }
   std::fflush(stdout);
-  bool ok = report.failed == 0 && report.completed > 0 &&
-            report.setup_error.empty();
+  bool ok =
+      report.failed == 0 && report.completed > 0 && report.setup_error.empty();
   return ok ? 0 : 1;
 }
 
