@@ -2,6 +2,7 @@
 // provisor's own independent TFTP client (tests/bench/tftp_load) and
 // hand-made datagrams.
 #include <catch2/catch.hpp>
+#include <sstream>
 #include <string>
 
 #include "slave/tftp/packet.h"
@@ -238,6 +239,55 @@ TEST_CASE("retransmits on timeout, then frees the session") {
   bench::LoadOptions o = OneFetch(slave->tftp, "diag/600/y");
   bench::LoadReport r = bench::RunLoad(o);
   CHECK(r.completed == 1);
+}
+
+TEST_CASE("the slave opens no file for writing while it serves") {
+  INFO("strace is not installed: run deploy/setup.sh");
+  REQUIRE(testing::HaveProgram("strace"));
+  testing::TempDir trace_dir;
+  const std::string trace = trace_dir.path() + "/trace";
+  auto slave = StartDiagSlave("", {"127.0.0.1:0"},
+                              {"strace", "-f", "-qq", "-e", "trace=%file,%desc", "-o", trace});
+  bench::LoadOptions o;
+  o.host = "127.0.0.1";
+  o.port = slave->tftp.port();
+  o.names = {"diag/3000/a", "diag/100000/b"};
+  o.concurrency = 8;
+  o.duration_s = 0;
+  o.total = 40;
+  o.blksize = 1428;
+  o.windowsize = 8;
+  o.tsize = true;
+  o.verify = [](const std::string& name, std::string_view bytes) {
+    return bytes == DiagnosticBytes(*bench::DiagnosticSizeFromName(name));
+  };
+  bench::LoadReport r = bench::RunLoad(o);
+  CHECK(r.completed == 40);
+  CHECK(slave->daemon->Terminate() == 0);
+
+  std::string log = trace_dir.ReadFile("trace");
+  REQUIRE(log.find("slave.toml") != std::string::npos);  // the trace saw the config read
+  size_t opens = 0;
+  std::istringstream lines(log);
+  for (std::string line; std::getline(lines, line);) {
+    bool open_call = line.find("open(") != std::string::npos ||
+                     line.find("openat(") != std::string::npos ||
+                     line.find("openat2(") != std::string::npos;
+    if (open_call) {
+      ++opens;
+      INFO(line);
+      CHECK(line.find("O_WRONLY") == std::string::npos);
+      CHECK(line.find("O_RDWR") == std::string::npos);
+      CHECK(line.find("O_CREAT") == std::string::npos);
+      CHECK(line.find("O_TRUNC") == std::string::npos);
+    }
+    for (const char* call : {"creat(", "mkdir(", "mkdirat(", "unlink(", "unlinkat(", "rename(",
+                             "renameat(", "renameat2(", "truncate(", "link(", "symlink("}) {
+      INFO(line);
+      CHECK(line.find(std::string(" ") + call) == std::string::npos);
+    }
+  }
+  CHECK(opens > 0);
 }
 
 TEST_CASE("SIGTERM stops the slave cleanly") {

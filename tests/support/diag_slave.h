@@ -21,7 +21,8 @@ struct DiagSlave {
 // `tftp_settings` are extra lines for the [tftp] table.
 std::unique_ptr<DiagSlave> StartDiagSlave(
     const std::string& tftp_settings = "",
-    const std::vector<std::string>& listen = {"127.0.0.1:0"});
+    const std::vector<std::string>& listen = {"127.0.0.1:0"},
+    const std::vector<std::string>& wrapper = {});
 
 }  // namespace provisor::testing
 

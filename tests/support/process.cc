@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
@@ -119,16 +120,18 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 }
 
 Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
-               int listeners) {
-  std::vector<std::string> argv = {std::string(PROVISOR_BIN_DIR) + "/" + binary};
+               int listeners, const std::vector<std::string>& wrapper) {
+  std::vector<std::string> argv = wrapper;
+  argv.push_back(std::string(PROVISOR_BIN_DIR) + "/" + binary);
   argv.insert(argv.end(), args.begin(), args.end());
   int out_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
+    setpgid(0, 0);  // its own group, so nothing it starts outlives the test
     dup2(out_pipe[1], 1);
     std::vector<char*> a = Argv(argv);
-    execv(a[0], a.data());
+    execvp(a[0], a.data());
     _exit(127);
   }
   close(out_pipe[1]);
@@ -160,7 +163,7 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
 
 Daemon::~Daemon() {
   if (pid_ > 0) {
-    kill(pid_, SIGKILL);
+    kill(-pid_, SIGKILL);
     int status;
     waitpid(pid_, &status, 0);
   }
@@ -176,7 +179,16 @@ SocketAddress Daemon::Address(const std::string& role_protocol, size_t index) co
 
 int Daemon::Terminate() {
   if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
+  // Behind a wrapper (strace) the daemon is the wrapper's child: signal the
+  // daemon, and the wrapper exits with its status.
+  std::ifstream children("/proc/" + std::to_string(pid_) + "/task/" + std::to_string(pid_) +
+                         "/children");
+  pid_t child = 0;
+  if (children >> child && child > 0) {
+    kill(child, SIGTERM);
+  } else {
+    kill(pid_, SIGTERM);
+  }
   int code = WaitFor(pid_, Clock::now() + std::chrono::seconds(20), nullptr);
   pid_ = -1;
   return code;

@@ -35,7 +35,9 @@ class Daemon {
  public:
   // Starts `binary` (a name in build/bin) with `args`, then waits until it
   // has printed `listeners` "listening ..." lines or exited (deadline 20 s).
-  Daemon(const std::string& binary, const std::vector<std::string>& args, int listeners);
+  // `wrapper` (e.g. {"strace", "-f", ...}) is put in front of the command.
+  Daemon(const std::string& binary, const std::vector<std::string>& args, int listeners,
+         const std::vector<std::string>& wrapper = {});
   ~Daemon();  // SIGKILL if still running
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
