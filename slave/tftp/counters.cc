@@ -19,6 +19,7 @@ std::string_view CounterName(Counter c) {
     case Counter::kRefusedBusy: return "refused_busy";
     case Counter::kRefusedPerClient: return "refused_per_client";
     case Counter::kRefusedNoSocket: return "refused_no_socket";
+    case Counter::kRefusedNetasciiTooLarge: return "refused_netascii_too_large";
     case Counter::kIgnoredOnListener: return "ignored_on_listener";
     case Counter::kTruncatedDatagrams: return "truncated_datagrams";
     case Counter::kSendErrors: return "send_errors";

@@ -34,6 +34,7 @@ enum class Counter {
   kRefusedBusy,          // max_sessions reached: ERROR 0 "server busy"
   kRefusedPerClient,     // per-client limit reached: ERROR 0 "server busy"
   kRefusedNoSocket,      // could not open the transfer's socket
+  kRefusedNetasciiTooLarge,  // netascii request for a file over 1 MiB
   kIgnoredOnListener,    // non-request datagrams on the listening port
   kTruncatedDatagrams,   // larger than the receive buffer: dropped
   kSendErrors,

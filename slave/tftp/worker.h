@@ -26,6 +26,9 @@
 
 namespace provisor::tftp {
 
+// Largest file served in netascii mode (converted in memory per transfer).
+inline constexpr uint64_t kMaxNetasciiSource = 1 << 20;
+
 class TftpWorker {
  public:
   TftpWorker(const TftpServerOptions& options, ContentProvider* provider, const Clock* clock,
@@ -42,6 +45,7 @@ class TftpWorker {
 
  private:
   struct Listener;
+  struct Port;
   struct Transfer;
 
   void Run();
@@ -55,6 +59,10 @@ class TftpWorker {
   // Sends what the session produced, then re-arms its timer or ends it.
   void AfterEvent(Transfer* transfer, MonoTime now);
   void EndTransfer(Transfer* transfer);
+  // A bound, watched transfer socket for `local` (port 0): from the pool, or new.
+  StatusOr<std::unique_ptr<Port>> TakePort(const SocketAddress& local);
+  void ReturnPort(std::unique_ptr<Port> port);
+  void OnIdlePortReadable(Port* port);
   void CloseAll();
 
   const TftpServerOptions& options_;
@@ -69,6 +77,9 @@ class TftpWorker {
   UvHandle<uv_async_t> stop_async_;
   std::vector<std::unique_ptr<Listener>> listeners_;
   Transfer* transfers_ = nullptr;  // intrusive list of live transfers
+  // Idle transfer ports by local address (usually one entry).
+  std::vector<std::pair<SocketAddress, std::vector<std::unique_ptr<Port>>>> idle_ports_;
+  bool stopping_ = false;
   std::thread thread_;
 
   Outbox outbox_;

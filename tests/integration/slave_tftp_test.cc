@@ -134,6 +134,22 @@ TEST_CASE("refusals: unknown file, write request, malformed and unknown packets"
   CHECK_FALSE(peer.Receive(std::chrono::milliseconds(300)).has_value());
 }
 
+TEST_CASE("netascii is served up to 1 MiB and refused above") {
+  auto slave = StartDiagSlave();
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/1048576/x", {}, "netascii"));
+  ParsedPacket d1 = Expect(client.Receive(), Opcode::kData);
+  CHECK(d1.block == 1);
+  // The first line, LF turned into CR LF.
+  CHECK(std::string(d1.data.begin(), d1.data.begin() + 33) ==
+        "provisor diagnostic line 000000\r\n");
+  UdpPeer big;
+  big.SendTo(slave->tftp, Rrq("diag/1048577/x", {}, "NETASCII"));
+  ParsedPacket refused = Expect(big.Receive(), Opcode::kError);
+  CHECK(refused.error_code == ErrorCode::kNotDefined);
+  CHECK(refused.error_message == "file too large for netascii mode, use octet (binary) mode");
+}
+
 TEST_CASE("garbage never stalls the server") {
   auto slave = StartDiagSlave();
   UdpPeer peer;
@@ -180,6 +196,10 @@ TEST_CASE("a foreign TID gets ERROR 5 and the transfer completes") {
   AppendAck(2, ack2);
   client.SendTo(server_tid, ack2);
   CHECK(received == DiagnosticBytes(1000));
+  // The transfer is over; its port now waits in the pool for the next one.
+  // A late duplicate ACK there is answered like any foreign TID.
+  client.SendTo(server_tid, ack2);
+  CHECK(Expect(client.Receive(), Opcode::kError).error_code == ErrorCode::kUnknownTid);
 }
 
 TEST_CASE("OACK holds exactly the accepted options and ERROR 8 ends the transfer") {
