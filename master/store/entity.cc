@@ -1,0 +1,144 @@
+#include "master/store/entity.h"
+
+#include <string>
+
+namespace provisor {
+
+std::string_view KindName(v1::EntityKind kind) {
+  switch (kind) {
+    case v1::ENTITY_KIND_SUBSCRIBER: return "subscriber";
+    case v1::ENTITY_KIND_DEVICE: return "device";
+    case v1::ENTITY_KIND_MODEL: return "model";
+    case v1::ENTITY_KIND_TEMPLATE: return "template";
+    case v1::ENTITY_KIND_PACKAGE: return "package";
+    case v1::ENTITY_KIND_CLIENT_CLASS: return "class";
+    case v1::ENTITY_KIND_SLAVE: return "slave";
+    case v1::ENTITY_KIND_KEY_EPOCH: return "key";
+    default: return "unknown";
+  }
+}
+
+StatusOr<v1::EntityKind> KindFromName(std::string_view name) {
+  for (int k = v1::ENTITY_KIND_SUBSCRIBER; k <= v1::ENTITY_KIND_KEY_EPOCH; ++k) {
+    auto kind = static_cast<v1::EntityKind>(k);
+    if (KindName(kind) == name) return kind;
+  }
+  return InvalidArgumentError("unknown entity kind '" + std::string(name) + "'");
+}
+
+v1::EntityKind KindOf(const v1::Entity& e) {
+  switch (e.kind_case()) {
+    case v1::Entity::kSubscriber: return v1::ENTITY_KIND_SUBSCRIBER;
+    case v1::Entity::kDevice: return v1::ENTITY_KIND_DEVICE;
+    case v1::Entity::kModel: return v1::ENTITY_KIND_MODEL;
+    case v1::Entity::kTemplate: return v1::ENTITY_KIND_TEMPLATE;
+    case v1::Entity::kPackage: return v1::ENTITY_KIND_PACKAGE;
+    case v1::Entity::kClientClass: return v1::ENTITY_KIND_CLIENT_CLASS;
+    case v1::Entity::kSlave: return v1::ENTITY_KIND_SLAVE;
+    case v1::Entity::kKeyEpoch: return v1::ENTITY_KIND_KEY_EPOCH;
+    case v1::Entity::KIND_NOT_SET: break;
+  }
+  return v1::ENTITY_KIND_UNSPECIFIED;
+}
+
+std::string KeyOf(const v1::Entity& e) {
+  switch (e.kind_case()) {
+    case v1::Entity::kSubscriber: return e.subscriber().id();
+    case v1::Entity::kDevice: return e.device().mac();
+    case v1::Entity::kModel: return e.model().id();
+    case v1::Entity::kTemplate: return e.template_().id();
+    case v1::Entity::kPackage: return e.package().id();
+    case v1::Entity::kClientClass: return e.client_class().id();
+    case v1::Entity::kSlave: return e.slave().id();
+    case v1::Entity::kKeyEpoch: {
+      // Big-endian so that epochs sort in order.
+      std::string key(8, '\0');
+      uint64_t epoch = e.key_epoch().epoch();
+      for (int i = 7; i >= 0; --i, epoch >>= 8) key[i] = static_cast<char>(epoch & 0xff);
+      return key;
+    }
+    case v1::Entity::KIND_NOT_SET: break;
+  }
+  return "";
+}
+
+namespace {
+
+const google::protobuf::Message* Body(const v1::Entity& e) {
+  switch (e.kind_case()) {
+    case v1::Entity::kSubscriber: return &e.subscriber();
+    case v1::Entity::kDevice: return &e.device();
+    case v1::Entity::kModel: return &e.model();
+    case v1::Entity::kTemplate: return &e.template_();
+    case v1::Entity::kPackage: return &e.package();
+    case v1::Entity::kClientClass: return &e.client_class();
+    case v1::Entity::kSlave: return &e.slave();
+    case v1::Entity::kKeyEpoch: return &e.key_epoch();
+    case v1::Entity::KIND_NOT_SET: break;
+  }
+  return nullptr;
+}
+
+google::protobuf::Message* MutableBody(v1::EntityKind kind, v1::Entity* e) {
+  switch (kind) {
+    case v1::ENTITY_KIND_SUBSCRIBER: return e->mutable_subscriber();
+    case v1::ENTITY_KIND_DEVICE: return e->mutable_device();
+    case v1::ENTITY_KIND_MODEL: return e->mutable_model();
+    case v1::ENTITY_KIND_TEMPLATE: return e->mutable_template_();
+    case v1::ENTITY_KIND_PACKAGE: return e->mutable_package();
+    case v1::ENTITY_KIND_CLIENT_CLASS: return e->mutable_client_class();
+    case v1::ENTITY_KIND_SLAVE: return e->mutable_slave();
+    case v1::ENTITY_KIND_KEY_EPOCH: return e->mutable_key_epoch();
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+std::string SerializeBody(const v1::Entity& e) {
+  const google::protobuf::Message* body = Body(e);
+  return body == nullptr ? std::string() : body->SerializeAsString();
+}
+
+Status ParseBody(v1::EntityKind kind, std::string_view bytes, v1::Entity* out) {
+  out->Clear();
+  google::protobuf::Message* body = MutableBody(kind, out);
+  if (body == nullptr) return InvalidArgumentError("unknown entity kind");
+  if (!body->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Status(StatusCode::kDataLoss,
+                  "stored " + std::string(KindName(kind)) + " does not parse");
+  }
+  return Status::Ok();
+}
+
+std::vector<Reference> ReferencesOf(const v1::Entity& e) {
+  std::vector<Reference> refs;
+  auto add = [&](v1::EntityKind kind, const std::string& key, std::string_view field) {
+    if (!key.empty()) refs.push_back(Reference{kind, key, field});
+  };
+  switch (e.kind_case()) {
+    case v1::Entity::kSubscriber:
+      add(v1::ENTITY_KIND_PACKAGE, e.subscriber().service_package(), "service_package");
+      break;
+    case v1::Entity::kDevice:
+      add(v1::ENTITY_KIND_MODEL, e.device().model(), "model");
+      add(v1::ENTITY_KIND_SUBSCRIBER, e.device().subscriber_id(), "subscriber_id");
+      add(v1::ENTITY_KIND_CLIENT_CLASS, e.device().client_class(), "client_class");
+      break;
+    case v1::Entity::kModel:
+      add(v1::ENTITY_KIND_TEMPLATE, e.model().template_id(), "template_id");
+      break;
+    case v1::Entity::kPackage:
+      add(v1::ENTITY_KIND_TEMPLATE, e.package().template_id(), "template_id");
+      break;
+    case v1::Entity::kClientClass:
+      add(v1::ENTITY_KIND_TEMPLATE, e.client_class().template_id(), "template_id");
+      add(v1::ENTITY_KIND_PACKAGE, e.client_class().service_package(), "service_package");
+      break;
+    default:
+      break;
+  }
+  return refs;
+}
+
+}  // namespace provisor

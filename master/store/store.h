@@ -1,0 +1,97 @@
+// Store: the master's system of record. Every committed write gets the next
+// global revision and appends its changes to a change log in the same
+// transaction; readers ask for "changes after revision R" (what slaves and
+// watchers sync from) or learn that R is older than the log (then they need
+// a snapshot). Referential integrity is enforced inside the write: an entity
+// may only reference entities that exist, and nothing still referenced can
+// be deleted. A write is all-or-nothing.
+//
+// Thread-safety: implementations are thread-safe; writes are serialised.
+#ifndef PROVISOR_MASTER_STORE_STORE_H_
+#define PROVISOR_MASTER_STORE_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "provisor/v1/model.pb.h"
+
+namespace provisor {
+
+enum class WriteOp { kCreate, kUpdate, kUpsert, kDelete };
+
+struct Mutation {
+  WriteOp op = WriteOp::kCreate;
+  v1::Entity entity;         // create, update, upsert (already validated)
+  v1::EntityKind kind = v1::ENTITY_KIND_UNSPECIFIED;  // delete
+  std::string key;           // delete
+
+  static Mutation Put(WriteOp op, v1::Entity entity) {
+    Mutation m;
+    m.op = op;
+    m.entity = std::move(entity);
+    return m;
+  }
+  static Mutation Delete(v1::EntityKind kind, std::string key) {
+    Mutation m;
+    m.op = WriteOp::kDelete;
+    m.kind = kind;
+    m.key = std::move(key);
+    return m;
+  }
+};
+
+struct WriteResult {
+  uint64_t revision = 0;
+  std::vector<v1::Entity> stored;  // per mutation, as stored (empty for deletes)
+};
+
+struct ListQuery {
+  v1::EntityKind kind = v1::ENTITY_KIND_UNSPECIFIED;
+  std::string key_prefix;
+  std::string subscriber_id;  // devices bound to this subscriber
+  std::string model;          // devices of this model
+  uint32_t page_size = 100;   // 1..1000
+  std::string start_after;    // key of the last entity of the previous page
+};
+
+struct ListPage {
+  std::vector<v1::Entity> entities;
+  bool more = false;  // another page follows
+};
+
+struct StoreInfo {
+  uint64_t revision = 0;
+  uint64_t log_floor = 0;  // ChangesSince(R) works for R >= log_floor
+  uint64_t log_changes = 0;
+  std::map<std::string, uint64_t> counts;  // entities per kind name
+  uint64_t map_size = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies every mutation or none. On failure `*failed_index` (if given)
+  // names the mutation at fault.
+  virtual StatusOr<WriteResult> Write(std::vector<Mutation> mutations,
+                                      size_t* failed_index = nullptr) = 0;
+  virtual StatusOr<v1::Entity> Get(v1::EntityKind kind, std::string_view key) = 0;
+  virtual StatusOr<ListPage> List(const ListQuery& query) = 0;
+  // Changes with revision > `after`, in order, whole revisions only, at
+  // least `limit` changes when that many exist. OUT_OF_RANGE when the log
+  // no longer reaches back to `after`.
+  virtual StatusOr<std::vector<v1::Change>> ChangesSince(uint64_t after, size_t limit) = 0;
+  virtual uint64_t revision() const = 0;
+  // Blocks until revision() > after or `timeout` passes; returns revision().
+  virtual uint64_t WaitForRevision(uint64_t after, Duration timeout) = 0;
+  virtual StatusOr<StoreInfo> Info() = 0;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_MASTER_STORE_STORE_H_
