@@ -16,8 +16,8 @@ using google::protobuf::RepeatedPtrField;
 constexpr std::string_view kIdCharacters = "A-Z a-z 0-9 . _ : @ + -";
 
 bool IsIdChar(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == ':' || c == '@' || c == '+' || c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '@' || c == '+' || c == '-';
 }
 
 std::string Bytes(size_t size, size_t limit) {
@@ -80,8 +80,7 @@ class Checker {
     for (const std::string* key : keys) {
       if (key->empty()) return Error(field + " has an empty key");
       PROVISOR_RETURN_IF_ERROR(Text(field + " key " + QuoteForMessage(*key), *key));
-      PROVISOR_RETURN_IF_ERROR(
-          Text(field + "[" + QuoteForMessage(*key) + "]", map.at(*key)));
+      PROVISOR_RETURN_IF_ERROR(Text(field + "[" + QuoteForMessage(*key) + "]", map.at(*key)));
     }
     return Status::Ok();
   }
@@ -136,8 +135,8 @@ Status CheckLineMap(const Checker& check, const RepeatedPtrField<v1::LineMapping
     if (map[i].port() < 1) return check.Error(name + ".port must be at least 1");
     for (int j = 0; j < i; ++j) {
       if (map[j].port() == map[i].port()) {
-        return check.Error(name + ".port " + std::to_string(map[i].port()) +
-                           " repeats line_map[" + std::to_string(j) + "].port");
+        return check.Error(name + ".port " + std::to_string(map[i].port()) + " repeats line_map[" +
+                           std::to_string(j) + "].port");
       }
     }
     if (map[i].subscriber_line() < 1) {

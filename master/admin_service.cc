@@ -1,0 +1,232 @@
+#include "master/admin_service.h"
+
+#include <algorithm>
+
+#include "common/mac.h"
+#include "master/store/entity.h"
+#include "master/validate.h"
+
+namespace provisor {
+namespace {
+
+constexpr uint32_t kDefaultBatchSize = 1000;
+constexpr uint32_t kMaxBatchSize = 10000;
+
+std::string HexEncode(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+StatusOr<std::string> HexDecode(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() % 2 != 0) return InvalidArgumentError("page_token is not valid");
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) return InvalidArgumentError("page_token is not valid");
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return out;
+}
+
+// Device keys are accepted in any MAC notation.
+StatusOr<std::string> CanonicalKey(v1::EntityKind kind, const std::string& key) {
+  if (key.empty()) return InvalidArgumentError(std::string(KindName(kind)) + ": key is empty");
+  if (kind == v1::ENTITY_KIND_DEVICE) return CanonicalMac(key);
+  return key;
+}
+
+}  // namespace
+
+grpc::Status ToGrpc(const Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+}
+
+Status AdminService::CheckWritable() const {
+  if (read_only_) {
+    return FailedPreconditionError("this master follows an upstream master and is read-only");
+  }
+  return Status::Ok();
+}
+
+grpc::Status AdminService::Put(WriteOp op, const v1::WriteRequest* request,
+                               v1::WriteResponse* response) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return ToGrpc(writable);
+  v1::Entity entity = request->entity();
+  Status valid = ValidateEntity(&entity);
+  if (!valid.ok()) return ToGrpc(valid);
+  std::vector<Mutation> mutations;
+  mutations.push_back(Mutation::Put(op, std::move(entity)));
+  StatusOr<WriteResult> result = store_->Write(std::move(mutations));
+  if (!result.ok()) return ToGrpc(result.status());
+  response->set_revision(result->revision);
+  *response->mutable_entity() = std::move(result->stored[0]);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Create(grpc::ServerContext*, const v1::WriteRequest* request,
+                                  v1::WriteResponse* response) {
+  return Put(WriteOp::kCreate, request, response);
+}
+
+grpc::Status AdminService::Update(grpc::ServerContext*, const v1::WriteRequest* request,
+                                  v1::WriteResponse* response) {
+  return Put(WriteOp::kUpdate, request, response);
+}
+
+grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* request,
+                               v1::Entity* response) {
+  StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
+  if (!key.ok()) return ToGrpc(key.status());
+  StatusOr<v1::Entity> entity = store_->Get(request->kind(), *key);
+  if (!entity.ok()) return ToGrpc(entity.status());
+  *response = std::move(*entity);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Delete(grpc::ServerContext*, const v1::DeleteRequest* request,
+                                  v1::WriteResponse* response) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return ToGrpc(writable);
+  StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
+  if (!key.ok()) return ToGrpc(key.status());
+  std::vector<Mutation> mutations;
+  mutations.push_back(Mutation::Delete(request->kind(), *key));
+  StatusOr<WriteResult> result = store_->Write(std::move(mutations));
+  if (!result.ok()) return ToGrpc(result.status());
+  response->set_revision(result->revision);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* request,
+                                v1::ListResponse* response) {
+  if (request->page_size() > 1000) {
+    return ToGrpc(InvalidArgumentError("page_size is at most 1000"));
+  }
+  ListQuery query;
+  query.kind = request->kind();
+  query.key_prefix = request->key_prefix();
+  query.subscriber_id = request->subscriber_id();
+  query.model = request->model();
+  query.page_size = request->page_size();
+  StatusOr<std::string> start = HexDecode(request->page_token());
+  if (!start.ok()) return ToGrpc(start.status());
+  query.start_after = *start;
+  StatusOr<ListPage> page = store_->List(query);
+  if (!page.ok()) return ToGrpc(page.status());
+  for (v1::Entity& e : page->entities) *response->add_entities() = std::move(e);
+  if (page->more && response->entities_size() > 0) {
+    response->set_next_page_token(HexEncode(KeyOf(*response->entities().rbegin())));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Import(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::ImportBatchResult, v1::ImportChunk>* stream) {
+  Status writable = CheckWritable();
+  if (!writable.ok()) return ToGrpc(writable);
+  uint32_t batch_size = kDefaultBatchSize;
+  bool first = true;
+  std::vector<Mutation> batch;
+  std::vector<uint64_t> rows;
+  v1::ImportBatchResult result;
+  uint64_t committed_rows = 0;
+  uint64_t rejected_batches = 0;
+
+  auto flush = [&]() -> bool {
+    if (rows.empty()) return true;
+    result.set_first_row(rows.front());
+    result.set_last_row(rows.back());
+    result.set_rows(static_cast<uint32_t>(rows.size()));
+    if (result.errors_size() == 0) {
+      size_t failed = 0;
+      StatusOr<WriteResult> written = store_->Write(std::move(batch), &failed);
+      if (written.ok()) {
+        result.set_committed(true);
+        result.set_revision(written->revision);
+        committed_rows += rows.size();
+      } else {
+        v1::RowError* error = result.add_errors();
+        error->set_row(failed < rows.size() ? rows[failed] : rows.back());
+        error->set_message(written.status().message());
+      }
+    }
+    if (!result.committed()) ++rejected_batches;
+    bool ok = stream->Write(result);
+    batch.clear();
+    rows.clear();
+    result.Clear();
+    return ok;
+  };
+
+  v1::ImportChunk chunk;
+  while (stream->Read(&chunk)) {
+    if (first) {
+      first = false;
+      if (chunk.batch_size() > kMaxBatchSize) {
+        return ToGrpc(InvalidArgumentError("batch_size is at most 10000"));
+      }
+      if (chunk.batch_size() > 0) batch_size = chunk.batch_size();
+    }
+    for (v1::ImportRow& row : *chunk.mutable_rows()) {
+      rows.push_back(row.row());
+      v1::Entity* entity = row.mutable_entity();
+      Status valid = ValidateEntity(entity);
+      if (!valid.ok()) {
+        v1::RowError* error = result.add_errors();
+        error->set_row(row.row());
+        error->set_message(valid.message());
+      } else if (result.errors_size() == 0) {
+        batch.push_back(Mutation::Put(row.upsert() ? WriteOp::kUpsert : WriteOp::kCreate,
+                                      std::move(*entity)));
+      }
+      if (rows.size() == batch_size && !flush()) return grpc::Status::CANCELLED;
+    }
+  }
+  // A client that stopped early (Ctrl-C) half-closes: what it sent is
+  // committed. A connection that broke leaves the partial batch out.
+  if (!context->IsCancelled()) flush();
+  logger_->info("import: {} rows committed, {} batches rejected", committed_rows,
+                rejected_batches);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
+                                 grpc::ServerWriter<v1::Change>* writer) {
+  uint64_t after = request->from_revision();
+  while (!context->IsCancelled()) {
+    StatusOr<std::vector<v1::Change>> changes = store_->ChangesSince(after, 1000);
+    if (!changes.ok()) return ToGrpc(changes.status());
+    for (const v1::Change& change : *changes) {
+      if (!writer->Write(change)) return grpc::Status::CANCELLED;
+      after = change.revision();
+    }
+    if (changes->empty()) store_->WaitForRevision(after, std::chrono::seconds(1));
+  }
+  return grpc::Status::CANCELLED;
+}
+
+grpc::Status AdminService::Info(grpc::ServerContext*, const v1::InfoRequest*,
+                                v1::InfoResponse* response) {
+  StatusOr<StoreInfo> info = store_->Info();
+  if (!info.ok()) return ToGrpc(info.status());
+  response->set_revision(info->revision);
+  response->set_oldest_revision(info->log_floor);
+  for (const auto& [kind, count] : info->counts) (*response->mutable_counts())[kind] = count;
+  response->set_read_only(read_only_);
+  return grpc::Status::OK;
+}
+
+}  // namespace provisor

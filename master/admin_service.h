@@ -1,0 +1,50 @@
+// AdminService: the gRPC Admin API (proto/provisor/v1/admin.proto) over a
+// Store. Validates and canonicalises every entity (master/validate.h) before
+// it reaches the store, maps Status to gRPC status codes with the store's
+// one-line message, streams bulk imports in atomic batches, and streams the
+// change log to watchers.
+//
+// Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
+// Includes the generated .grpc.pb.h: only master wiring includes this header.
+#ifndef PROVISOR_MASTER_ADMIN_SERVICE_H_
+#define PROVISOR_MASTER_ADMIN_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/logging.h"
+#include "common/status.h"
+#include "master/store/store.h"
+#include "provisor/v1/admin.grpc.pb.h"
+
+namespace provisor {
+
+grpc::Status ToGrpc(const Status& status);
+
+class AdminService final : public v1::Admin::Service {
+ public:
+  AdminService(Store* store, Logger logger, bool read_only = false)
+      : store_(store), logger_(std::move(logger)), read_only_(read_only) {}
+
+  grpc::Status Create(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
+  grpc::Status Update(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
+  grpc::Status Get(grpc::ServerContext*, const v1::GetRequest*, v1::Entity*) override;
+  grpc::Status Delete(grpc::ServerContext*, const v1::DeleteRequest*, v1::WriteResponse*) override;
+  grpc::Status List(grpc::ServerContext*, const v1::ListRequest*, v1::ListResponse*) override;
+  grpc::Status Import(grpc::ServerContext*,
+                      grpc::ServerReaderWriter<v1::ImportBatchResult, v1::ImportChunk>*) override;
+  grpc::Status Watch(grpc::ServerContext*, const v1::WatchRequest*,
+                     grpc::ServerWriter<v1::Change>*) override;
+  grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
+
+ private:
+  grpc::Status Put(WriteOp op, const v1::WriteRequest* request, v1::WriteResponse* response);
+  Status CheckWritable() const;
+
+  Store* store_;
+  Logger logger_;
+  bool read_only_;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_MASTER_ADMIN_SERVICE_H_

@@ -1,0 +1,38 @@
+#include "master/master_config.h"
+
+#include "common/socket_address.h"
+
+namespace provisor {
+
+StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
+  MasterConfig c;
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("data_dir", &c.store.data_dir));
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("grpc_listen", &c.grpc_listen));
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("log_level", &c.log_level));
+  StatusOr<std::unique_ptr<ConfigReader>> store = reader.Table("store");
+  if (!store.ok()) return store.status();
+  int64_t max_changes = static_cast<int64_t>(c.store.changelog_max_changes);
+  int64_t map_mib = static_cast<int64_t>(c.store.map_size >> 20);
+  PROVISOR_RETURN_IF_ERROR(
+      (*store)->GetInt("changelog_max_changes", 1000, 1'000'000'000, &max_changes));
+  PROVISOR_RETURN_IF_ERROR((*store)->GetDuration("changelog_max_age", std::chrono::minutes(1),
+                                                 std::chrono::hours(24 * 3650),
+                                                 &c.store.changelog_max_age));
+  PROVISOR_RETURN_IF_ERROR((*store)->GetInt("initial_map_mib", 1, 1 << 24, &map_mib));
+  PROVISOR_RETURN_IF_ERROR((*store)->Finish());
+  PROVISOR_RETURN_IF_ERROR(reader.Finish());
+  c.store.changelog_max_changes = static_cast<uint64_t>(max_changes);
+  c.store.map_size = static_cast<uint64_t>(map_mib) << 20;
+  if (c.store.data_dir.empty()) return InvalidArgumentError("data_dir is not set");
+  StatusOr<SocketAddress> listen = SocketAddress::Parse(c.grpc_listen);
+  if (!listen.ok()) return InvalidArgumentError("grpc_listen: " + listen.status().message());
+  return c;
+}
+
+StatusOr<MasterConfig> LoadMasterConfigFile(const std::string& path) {
+  StatusOr<std::unique_ptr<ConfigReader>> reader = ConfigReader::FromFile(path);
+  if (!reader.ok()) return reader.status();
+  return LoadMasterConfig(**reader);
+}
+
+}  // namespace provisor
