@@ -59,6 +59,12 @@ int main(int argc, char** argv) {
   app.add_option("--count", count, "subscribers and devices to write (each)");
   app.add_option("--batch", batch, "rows per atomic write");
   app.add_option("--lookups", lookups, "random device lookups to time");
+  bool lookup_only = false;
+  uint64_t lookup_count = 0;
+  app.add_flag("--lookup-only", lookup_only,
+               "skip the writes: time lookups in an existing store");
+  app.add_option("--lookup-count", lookup_count,
+                 "with --lookup-only: devices 0..N-1 exist (MACs 00:16:xx:xx:xx:xx)");
   CLI11_PARSE(app, argc, argv);
 
   provisor::SystemClock clock;
@@ -76,7 +82,8 @@ int main(int argc, char** argv) {
       std::exit(1);
     }
   };
-  {
+  if (lookup_only) count = 0;
+  if (!lookup_only) {
     v1::Entity t;
     t.mutable_template_()->set_id("tpl");
     t.mutable_template_()->set_body("x");
@@ -131,7 +138,7 @@ int main(int argc, char** argv) {
   std::vector<double> us;
   us.reserve(lookups);
   for (uint64_t n = 0; n < lookups; ++n) {
-    std::string mac = Mac(rng() % count);
+    std::string mac = Mac(rng() % (lookup_only ? lookup_count : count));
     auto t0 = std::chrono::steady_clock::now();
     auto got = (*store)->Get(v1::ENTITY_KIND_DEVICE, mac);
     auto t1 = std::chrono::steady_clock::now();
@@ -148,6 +155,12 @@ int main(int argc, char** argv) {
   uint64_t disk = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.is_regular_file()) disk += entry.file_size();
+  }
+  if (lookup_only) {
+    std::printf("lookup_p50_us=%.2f lookup_p99_us=%.2f lookup_max_us=%.1f (%llu lookups)\n",
+                us[us.size() / 2], us[us.size() * 99 / 100], us.back(),
+                static_cast<unsigned long long>(us.size()));
+    return 0;
   }
   std::printf(
       "rows=%llu write_s=%.2f rows_per_s=%.0f lookup_p50_us=%.2f lookup_p99_us=%.2f "
