@@ -1,19 +1,8 @@
 #include "master/ctl/entity_kind.h"
 
-#include <algorithm>
-#include <cctype>
+#include "master/ctl/text.h"
 
 namespace provisor::ctl {
-namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-}  // namespace
 
 std::optional<v1::EntityKind> ParseKind(std::string_view name) {
   const std::string lower = Lower(name);
