@@ -177,7 +177,7 @@ SocketAddress Daemon::Address(const std::string& role_protocol, size_t index) co
   throw std::runtime_error("no listener '" + role_protocol + "' in: " + output_);
 }
 
-int Daemon::Terminate() {
+int Daemon::Stop(int signal) {
   if (pid_ <= 0) return -1;
   // Behind a wrapper (strace) the daemon is the wrapper's child: signal the
   // daemon, and the wrapper exits with its status.
@@ -185,9 +185,9 @@ int Daemon::Terminate() {
                          "/children");
   pid_t child = 0;
   if (children >> child && child > 0) {
-    kill(child, SIGTERM);
+    kill(child, signal);
   } else {
-    kill(pid_, SIGTERM);
+    kill(pid_, signal);
   }
   int code = WaitFor(pid_, Clock::now() + std::chrono::seconds(20), nullptr);
   pid_ = -1;

@@ -4,6 +4,7 @@
 #ifndef PROVISOR_TESTS_SUPPORT_PROCESS_H_
 #define PROVISOR_TESTS_SUPPORT_PROCESS_H_
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -49,7 +50,9 @@ class Daemon {
   SocketAddress Address(const std::string& role_protocol, size_t index = 0) const;
   pid_t pid() const { return pid_; }
   // SIGTERM, then wait (deadline 20 s); returns the exit status (or -1).
-  int Terminate();
+  int Terminate() { return Stop(SIGTERM); }
+  // Sends `signal` to the daemon, then waits as Terminate() does.
+  int Stop(int signal);
 
  private:
   pid_t pid_ = -1;
