@@ -1,0 +1,66 @@
+// CompiledTemplate: a configuration template (Mustache, through Debian's
+// libkainjow-mustache-dev) compiled once per template revision. Compiling
+// reports syntax errors with line and column; rendering never fails: a name
+// the context lacks renders as empty and is counted as a warning.
+// TemplateCache keeps compiled templates by (id, version).
+//
+// Thread-safety: CompiledTemplate::Render and TemplateCache are
+// thread-safe.
+#ifndef PROVISOR_COMMON_RENDER_TEMPLATE_H_
+#define PROVISOR_COMMON_RENDER_TEMPLATE_H_
+
+#include <kainjow/mustache.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace provisor {
+
+using RenderData = kainjow::mustache::data;
+
+struct RenderStats {
+  uint64_t missing_names = 0;           // lookups of names the context lacks
+  std::vector<std::string> missing;     // the first few of them, for --explain
+};
+
+class CompiledTemplate {
+ public:
+  // INVALID_ARGUMENT "template T: line L, column C: <what>" on a syntax error.
+  static StatusOr<std::shared_ptr<const CompiledTemplate>> Compile(std::string_view id,
+                                                                   uint64_t version,
+                                                                   std::string_view text);
+  std::string Render(const RenderData& data, RenderStats* stats = nullptr) const;
+  const std::string& id() const { return id_; }
+  uint64_t version() const { return version_; }
+
+ private:
+  CompiledTemplate(std::string id, uint64_t version, std::string text);
+  std::string id_;
+  uint64_t version_;
+  mutable std::mutex mu_;  // the library's render is not const
+  mutable kainjow::mustache::mustache mustache_;
+};
+
+class TemplateCache {
+ public:
+  // The compiled template for (id, version), compiling `text` on a miss.
+  // Older versions of the same id are dropped.
+  StatusOr<std::shared_ptr<const CompiledTemplate>> Get(const std::string& id, uint64_t version,
+                                                        std::string_view text);
+  size_t size() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const CompiledTemplate>> by_id_;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_COMMON_RENDER_TEMPLATE_H_
