@@ -1,5 +1,7 @@
 #include "master/admin_service.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 #include "common/mac.h"
@@ -226,6 +228,25 @@ grpc::Status AdminService::Info(grpc::ServerContext*, const v1::InfoRequest*,
   response->set_oldest_revision(info->log_floor);
   for (const auto& [kind, count] : info->counts) (*response->mutable_counts())[kind] = count;
   response->set_read_only(read_only_);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Render(grpc::ServerContext*, const v1::RenderRequest* request,
+                                  v1::RenderResponse* response) {
+  if (generator_ == nullptr) return ToGrpc(UnimplementedError("rendering is not enabled"));
+  uint32_t client_ip = 0;
+  if (!request->client_ip().empty()) {
+    in_addr a;
+    if (inet_pton(AF_INET, request->client_ip().c_str(), &a) != 1) {
+      return ToGrpc(InvalidArgumentError("client_ip '" + request->client_ip() +
+                                         "' is not an IPv4 address"));
+    }
+    client_ip = ntohl(a.s_addr);
+  }
+  StatusOr<v1::RenderResponse> rendered = generator_->Render(
+      request->mac(), client_ip, request->server().empty() ? "127.0.0.1" : request->server());
+  if (!rendered.ok()) return ToGrpc(rendered.status());
+  *response = std::move(*rendered);
   return grpc::Status::OK;
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/logging.h"
 #include "common/status.h"
+#include "master/generation.h"
 #include "master/store/store.h"
 #include "provisor/v1/admin.grpc.pb.h"
 
@@ -22,8 +23,9 @@ grpc::Status ToGrpc(const Status& status);
 
 class AdminService final : public v1::Admin::Service {
  public:
-  AdminService(Store* store, Logger logger, bool read_only = false)
-      : store_(store), logger_(std::move(logger)), read_only_(read_only) {}
+  // `generator` may be null (Render then answers UNIMPLEMENTED).
+  AdminService(Store* store, Generator* generator, Logger logger, bool read_only = false)
+      : store_(store), generator_(generator), logger_(std::move(logger)), read_only_(read_only) {}
 
   grpc::Status Create(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
   grpc::Status Update(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
@@ -35,12 +37,15 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status Watch(grpc::ServerContext*, const v1::WatchRequest*,
                      grpc::ServerWriter<v1::Change>*) override;
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
+  grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*,
+                      v1::RenderResponse*) override;
 
  private:
   grpc::Status Put(WriteOp op, const v1::WriteRequest* request, v1::WriteResponse* response);
   Status CheckWritable() const;
 
   Store* store_;
+  Generator* generator_;
   Logger logger_;
   bool read_only_;
 };

@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   auto store = provisor::LmdbStore::Open(config->store, &clock);
   if (!store.ok()) return fail(store.status().message());
 
-  provisor::AdminService admin(store->get(), *logger);
+  provisor::Generator generator(store->get(), &clock, config->generation);
+  provisor::AdminService admin(store->get(), &generator, *logger);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config->grpc_listen, grpc::InsecureServerCredentials(), &port);

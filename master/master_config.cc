@@ -20,6 +20,16 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
                                                  &c.store.changelog_max_age));
   PROVISOR_RETURN_IF_ERROR((*store)->GetInt("initial_map_mib", 1, 1 << 24, &map_mib));
   PROVISOR_RETURN_IF_ERROR((*store)->Finish());
+  StatusOr<std::unique_ptr<ConfigReader>> tokens = reader.Table("tokens");
+  if (!tokens.ok()) return tokens.status();
+  PROVISOR_RETURN_IF_ERROR((*tokens)->GetDuration("rotate_every", std::chrono::minutes(1),
+                                                  std::chrono::hours(24 * 7),
+                                                  &c.generation.rotate_every));
+  PROVISOR_RETURN_IF_ERROR((*tokens)->GetDuration("ttl", std::chrono::minutes(1),
+                                                  std::chrono::hours(24 * 30),
+                                                  &c.generation.policy.ttl));
+  PROVISOR_RETURN_IF_ERROR((*tokens)->GetBool("bind_client_ip", &c.generation.policy.bind_client_ip));
+  PROVISOR_RETURN_IF_ERROR((*tokens)->Finish());
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
   c.store.changelog_max_changes = static_cast<uint64_t>(max_changes);
   c.store.map_size = static_cast<uint64_t>(map_mib) << 20;

@@ -10,6 +10,7 @@
 
 #include "common/config_reader.h"
 #include "common/status.h"
+#include "master/generation.h"
 #include "master/store/lmdb_store.h"
 
 namespace provisor {
@@ -18,6 +19,7 @@ struct MasterConfig {
   std::string grpc_listen = "127.0.0.1:7400";
   std::string log_level = "info";
   StoreOptions store;  // data_dir is required
+  GenerationOptions generation;  // [tokens]
 };
 
 StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader);

@@ -124,6 +124,16 @@ StatusOr<v1::InfoResponse> AdminClient::Info() {
   return response;
 }
 
+StatusOr<v1::RenderResponse> AdminClient::Render(const v1::RenderRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::RenderResponse response;
+  Status status =
+      FromGrpc(stub_->admin->Render(&context, request, &response), options_, "render");
+  if (!status.ok()) return status;
+  return response;
+}
+
 StatusOr<std::unique_ptr<ImportStream>> AdminClient::OpenImport() {
   StatusOr<v1::InfoResponse> info = Info();
   if (!info.ok()) return info.status();

@@ -9,6 +9,7 @@
 #include "master/ctl/entity_commands.h"
 #include "master/ctl/import_command.h"
 #include "master/ctl/info_command.h"
+#include "master/ctl/render_command.h"
 #include "master/ctl/text.h"
 
 namespace provisor::ctl {
@@ -94,6 +95,7 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
   AddEntityCommands(&app, &commands);
   AddImportCommand(&app, &commands);
   AddInfoCommand(&app, &commands);
+  AddRenderCommand(&app, &commands);
 
   try {
     app.parse(argc, argv);

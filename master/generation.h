@@ -1,0 +1,52 @@
+// Generator: the master's side of generation. Keeps the filename-token key
+// ring in the store (a random key per epoch, created when first needed for
+// the current and the next epoch), and renders a device's configuration
+// exactly as a slave will: device -> model -> template (a client class's
+// template overrides the model's), subscriber, service package (the
+// subscriber's, else the client class's), context, Mustache, then the
+// model's vendor encryption with the device's secret.
+//
+// Thread-safety: thread-safe.
+#ifndef PROVISOR_MASTER_GENERATION_H_
+#define PROVISOR_MASTER_GENERATION_H_
+
+#include <mutex>
+#include <string>
+
+#include "common/clock.h"
+#include "common/render/template.h"
+#include "common/token/key_ring.h"
+#include "common/token/token.h"
+#include "master/store/store.h"
+#include "provisor/v1/admin.pb.h"
+
+namespace provisor {
+
+struct GenerationOptions {
+  Duration rotate_every = std::chrono::minutes(30);
+  TokenPolicy policy;
+  uint32_t resync_interval_s = 86400;
+};
+
+class Generator {
+ public:
+  Generator(Store* store, const Clock* clock, GenerationOptions options);
+
+  // The key ring with keys for the current and the next epoch (created and
+  // stored if missing); older epochs than the previous one are left out.
+  StatusOr<KeyRing> Keys();
+  // A dry-run render of the device `mac` for a request from `client_ip`.
+  StatusOr<v1::RenderResponse> Render(std::string_view mac, uint32_t client_ip,
+                                      const std::string& server);
+
+ private:
+  Store* store_;
+  const Clock* clock_;
+  GenerationOptions options_;
+  TemplateCache templates_;
+  std::mutex keys_mu_;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_MASTER_GENERATION_H_
