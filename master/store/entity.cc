@@ -1,5 +1,6 @@
 #include "master/store/entity.h"
 
+#include <cstdio>
 #include <string>
 
 namespace provisor {
@@ -51,10 +52,11 @@ std::string KeyOf(const v1::Entity& e) {
     case v1::Entity::kClientClass: return e.client_class().id();
     case v1::Entity::kSlave: return e.slave().id();
     case v1::Entity::kKeyEpoch: {
-      // Big-endian so that epochs sort in order.
-      std::string key(8, '\0');
-      uint64_t epoch = e.key_epoch().epoch();
-      for (int i = 7; i >= 0; --i, epoch >>= 8) key[i] = static_cast<char>(epoch & 0xff);
+      // Zero-padded decimal: sorts in epoch order and is valid UTF-8, as
+      // the string fields it travels in require.
+      char key[24];
+      std::snprintf(key, sizeof(key), "%020llu",
+                    static_cast<unsigned long long>(e.key_epoch().epoch()));
       return key;
     }
     case v1::Entity::KIND_NOT_SET: break;

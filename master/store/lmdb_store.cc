@@ -53,7 +53,6 @@ std::string RefKey(v1::EntityKind target, std::string_view target_key, v1::Entit
 }
 
 std::string Describe(v1::EntityKind kind, std::string_view key) {
-  if (kind == v1::ENTITY_KIND_KEY_EPOCH) return "key epoch " + std::to_string(DecodeU64(key));
   return std::string(KindName(kind)) + " " + std::string(key);
 }
 
