@@ -20,6 +20,8 @@ PACKAGES=(
   libsystemd-dev
   # real TFTP clients for the tests, peers for the benchmark, tracing
   tftp-hpa atftp curl dnsmasq-base tftpd-hpa strace
+  # xmllint checks every XML render; openssl decrypts vendor-encrypted ones
+  libxml2-utils openssl
 )
 
 echo "setup: installing packages"
