@@ -1,7 +1,10 @@
 // The render context: what a template sees, built from the stored entities
-// of one device (see deploy/templates/CONTEXT.md for every field). Every
-// documented field is always present (empty when unknown), so a missing
-// name at render time means a typo in the template.
+// of one device, exactly as deploy/templates/CONTEXT.md documents it. Empty
+// strings and fields that do not apply are left out (Mustache treats "" as
+// true in a section), control characters in values become spaces (so a
+// value can neither break XML nor start a new key in a text profile), and
+// the derived fields vendors need (host/port splits, ToS bytes, codecs by
+// name and slot, time-zone and DST rules, PIN) are computed here.
 //
 // Thread-safety: stateless.
 #ifndef PROVISOR_COMMON_RENDER_CONTEXT_H_
@@ -12,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/render/template.h"
+#include "common/render/timezone.h"
 #include "provisor/v1/model.pb.h"
 
 namespace provisor {
@@ -30,6 +34,7 @@ struct RenderInput {
   const v1::ServicePackage* package = nullptr; // optional
   ClusterInfo cluster;
   WallTime now;
+  ZoneCache* zones = nullptr;  // parsed time-zone rules; null: read each time
 };
 
 RenderData BuildRenderContext(const RenderInput& input);

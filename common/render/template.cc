@@ -8,11 +8,12 @@ namespace {
 // Counts the names a render looks up and does not find.
 class CountingContext final : public kainjow::mustache::context<std::string> {
  public:
-  CountingContext(const RenderData* data, RenderStats* stats)
-      : kainjow::mustache::context<std::string>(data), stats_(stats) {}
+  CountingContext(const RenderData* data, RenderStats* stats,
+                  const std::set<std::string, std::less<>>* variables)
+      : kainjow::mustache::context<std::string>(data), stats_(stats), variables_(variables) {}
   const RenderData* get(const std::string& name) const override {
     const RenderData* found = kainjow::mustache::context<std::string>::get(name);
-    if (found == nullptr && stats_ != nullptr) {
+    if (found == nullptr && stats_ != nullptr && variables_->contains(name)) {
       ++stats_->missing_names;
       if (stats_->missing.size() < 8) stats_->missing.push_back(name);
     }
@@ -21,7 +22,23 @@ class CountingContext final : public kainjow::mustache::context<std::string> {
 
  private:
   RenderStats* stats_;
+  const std::set<std::string, std::less<>>* variables_;
 };
+
+// Names used as variables and never as sections (default delimiters).
+std::set<std::string, std::less<>> VariableNames(std::string_view text) {
+  static const std::regex tag(R"(\{\{(\{?)\s*([#^/!>&=]?)\s*([^}\s]+)\s*\}?\}\})");
+  std::set<std::string, std::less<>> variables, sections;
+  std::string s(text);
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), tag); it != std::sregex_iterator(); ++it) {
+    const std::string kind = (*it)[2].str();
+    const std::string name = (*it)[3].str();
+    if (kind.empty() || kind == "&") variables.insert(name);
+    if (kind == "#" || kind == "^") sections.insert(name);
+  }
+  for (const auto& name : sections) variables.erase(name);
+  return variables;
+}
 
 // kainjow reports "... at <offset>"; people want line and column.
 std::string WithLineColumn(const std::string& message, std::string_view text) {
@@ -45,7 +62,7 @@ std::string WithLineColumn(const std::string& message, std::string_view text) {
 }  // namespace
 
 CompiledTemplate::CompiledTemplate(std::string id, uint64_t version, std::string text)
-    : id_(std::move(id)), version_(version), mustache_(text) {}
+    : id_(std::move(id)), version_(version), variables_(VariableNames(text)), mustache_(text) {}
 
 StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
     std::string_view id, uint64_t version, std::string_view text) {
@@ -59,7 +76,7 @@ StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
 }
 
 std::string CompiledTemplate::Render(const RenderData& data, RenderStats* stats) const {
-  CountingContext context(&data, stats);
+  CountingContext context(&data, stats, &variables_);
   std::lock_guard<std::mutex> lock(mu_);
   return mustache_.render(context);
 }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,7 +27,9 @@ namespace provisor {
 using RenderData = kainjow::mustache::data;
 
 struct RenderStats {
-  uint64_t missing_names = 0;           // lookups of names the context lacks
+  // Variables ({{x}}, {{{x}}}) the context lacked. Sections over absent
+  // names are not counted: the context leaves out what does not apply.
+  uint64_t missing_names = 0;
   std::vector<std::string> missing;     // the first few of them, for --explain
 };
 
@@ -44,6 +47,7 @@ class CompiledTemplate {
   CompiledTemplate(std::string id, uint64_t version, std::string text);
   std::string id_;
   uint64_t version_;
+  std::set<std::string, std::less<>> variables_;  // names used only as variables
   mutable std::mutex mu_;  // the library's render is not const
   mutable kainjow::mustache::mustache mustache_;
 };

@@ -113,3 +113,70 @@ TEST_CASE("render context from stored entities") {
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("POSIX TZ rules and zoneinfo footers") {
+  auto ny = ParsePosixTz("EST5EDT,M3.2.0,M11.1.0");
+  REQUIRE(ny.ok());
+  CHECK(ny->std_offset_s == -18000);
+  REQUIRE(ny->has_dst);
+  CHECK(ny->dst_save_s == 3600);
+  CHECK(ny->start.month == 3);
+  CHECK(ny->start.week == 2);
+  CHECK(ny->start.weekday == 0);
+  CHECK(ny->start.hour == 2);
+  CHECK(ny->end.month == 11);
+  auto berlin = ParsePosixTz("CET-1CEST,M3.5.0,M10.5.0/3");
+  REQUIRE(berlin.ok());
+  CHECK(berlin->std_offset_s == 3600);
+  CHECK(berlin->end.week == 5);
+  CHECK(berlin->end.hour == 3);
+  auto dubai = ParsePosixTz("<+04>-4");
+  REQUIRE(dubai.ok());
+  CHECK(dubai->std_offset_s == 14400);
+  CHECK_FALSE(dubai->has_dst);
+  auto india = ParsePosixTz("IST-5:30");
+  REQUIRE(india.ok());
+  CHECK(india->std_offset_s == 19800);
+  CHECK_FALSE(ParsePosixTz("nonsense").ok());
+  CHECK_FALSE(ParsePosixTz("EST").ok());
+
+  auto loaded = LoadZoneRule("America/New_York");
+  REQUIRE(loaded.ok());
+  CHECK(loaded->posix == "EST5EDT,M3.2.0,M11.1.0");
+  CHECK(LoadZoneRule("../../etc/passwd").status().code() == StatusCode::kInvalidArgument);
+  CHECK(LoadZoneRule("Nowhere/Atlantis").status().code() == StatusCode::kNotFound);
+  ZoneCache cache;
+  auto a = cache.Get("Europe/Berlin");
+  REQUIRE(a != nullptr);
+  CHECK(a.get() == cache.Get("Europe/Berlin").get());
+  CHECK(cache.Get("Nowhere/Atlantis") == nullptr);
+}
+
+TEST_CASE("the context leaves out empty values and removes control characters") {
+  v1::Device device;
+  device.set_mac("00:15:65:aa:bb:cc");
+  device.set_model("m");
+  v1::DeviceModel model;
+  model.set_id("m");
+  v1::Subscriber sub;
+  sub.set_id("s1");
+  sub.set_name("Evil\r\nstatic.security.user_password = admin:x");
+  RenderInput in;
+  in.device = &device;
+  in.model = &model;
+  in.subscriber = &sub;
+  in.cluster.server = "10.0.0.5";
+  in.now = WallTime(std::chrono::seconds(1'800'000'000));
+  auto t = CompiledTemplate::Compile(
+      "t", 1, "name={{{subscriber.name}}}\n{{#subscriber.outbound_proxy}}obp{{/subscriber.outbound_proxy}}"
+              "{{^package}}nopkg{{/package}}\n");
+  REQUIRE(t.ok());
+  CHECK((*t)->Render(BuildRenderContext(in)) ==
+        "name=Evil  static.security.user_password = admin:x\nnopkg\n");
+}
+
+}  // namespace
+}  // namespace provisor
