@@ -119,6 +119,7 @@ StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32
   in.cluster.resync_name = *filename;
   in.cluster.resync_interval_s = options_.resync_interval_s;
   in.now = now;
+  in.zones = &zones_;
   RenderStats stats;
   std::string plain = (*compiled)->Render(BuildRenderContext(in), &stats);
 

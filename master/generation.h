@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/render/template.h"
+#include "common/render/timezone.h"
 #include "common/token/key_ring.h"
 #include "common/token/token.h"
 #include "master/store/store.h"
@@ -44,6 +45,7 @@ class Generator {
   const Clock* clock_;
   GenerationOptions options_;
   TemplateCache templates_;
+  ZoneCache zones_;
   std::mutex keys_mu_;
 };
 

@@ -265,7 +265,31 @@ data Time(const RenderInput& in) {
   return time;
 }
 
+data ClusterObject(const ClusterInfo& c) {
+  data cluster{data::type::object};
+  const std::string& server = c.server;
+  const bool v6 = server.find(':') != std::string::npos;
+  const std::string host = v6 ? "[" + server + "]" : server;
+  Str(cluster, "server", server);
+  Num(cluster, "port", c.port);
+  Str(cluster, "host_port", host + ":" + std::to_string(c.port));
+  const std::string base =
+      "tftp://" + host + (c.port == 69 ? "" : ":" + std::to_string(c.port)) + "/";
+  Str(cluster, "base_url", base);
+  Str(cluster, "resync_name", c.resync_name);
+  Str(cluster, "resync_url", base + c.resync_name);
+  Num(cluster, "resync_interval_s", c.resync_interval_s);
+  Num(cluster, "resync_interval_min", std::max<int64_t>(1, (c.resync_interval_s + 59) / 60));
+  return cluster;
+}
+
 }  // namespace
+
+RenderData BuildClusterLayer(const ClusterInfo& cluster) {
+  data layer{data::type::object};
+  layer.set("cluster", ClusterObject(cluster));
+  return layer;
+}
 
 RenderData BuildRenderContext(const RenderInput& in) {
   const v1::Device& device = *in.device;
@@ -334,21 +358,7 @@ RenderData BuildRenderContext(const RenderInput& in) {
   Str(mdl, "model", model.model());
   root.set("model", mdl);
 
-  data cluster{data::type::object};
-  const std::string& server = in.cluster.server;
-  const bool v6 = server.find(':') != std::string::npos;
-  const std::string host = v6 ? "[" + server + "]" : server;
-  Str(cluster, "server", server);
-  Num(cluster, "port", in.cluster.port);
-  Str(cluster, "host_port", host + ":" + std::to_string(in.cluster.port));
-  const std::string base =
-      "tftp://" + host + (in.cluster.port == 69 ? "" : ":" + std::to_string(in.cluster.port)) + "/";
-  Str(cluster, "base_url", base);
-  Str(cluster, "resync_name", in.cluster.resync_name);
-  Str(cluster, "resync_url", base + in.cluster.resync_name);
-  Num(cluster, "resync_interval_s", in.cluster.resync_interval_s);
-  Num(cluster, "resync_interval_min", std::max<int64_t>(1, (in.cluster.resync_interval_s + 59) / 60));
-  root.set("cluster", cluster);
+  root.set("cluster", ClusterObject(in.cluster));
 
   root.set("time", Time(in));
 

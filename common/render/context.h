@@ -39,6 +39,10 @@ struct RenderInput {
 
 RenderData BuildRenderContext(const RenderInput& input);
 
+// Just the per-request layer: {"cluster": {...}} for `cluster`, to render on
+// top of a context built once per device revision.
+RenderData BuildClusterLayer(const ClusterInfo& cluster);
+
 }  // namespace provisor
 
 #endif  // PROVISOR_COMMON_RENDER_CONTEXT_H_

@@ -5,24 +5,69 @@
 namespace provisor {
 namespace {
 
-// Counts the names a render looks up and does not find.
-class CountingContext final : public kainjow::mustache::context<std::string> {
+// The render-time context: kainjow's stack of data layers, with a lookup
+// of dotted names that does not allocate (the library's splits every
+// "a.b.c" through a stringstream, which dominated render time), and a count
+// of variables the context lacks.
+class CountingContext final : public kainjow::mustache::basic_context<std::string> {
  public:
   CountingContext(const RenderData* data, RenderStats* stats,
                   const std::set<std::string, std::less<>>* variables)
-      : kainjow::mustache::context<std::string>(data), stats_(stats), variables_(variables) {}
+      : stats_(stats), variables_(variables) {
+    items_.push_back(data);
+  }
+  void push(const RenderData* data) override { items_.push_back(data); }
+  void pop() override { items_.pop_back(); }
+
   const RenderData* get(const std::string& name) const override {
-    const RenderData* found = kainjow::mustache::context<std::string>::get(name);
+    const RenderData* found = Lookup(name);
     if (found == nullptr && stats_ != nullptr && variables_->contains(name)) {
       ++stats_->missing_names;
       if (stats_->missing.size() < 8) stats_->missing.push_back(name);
     }
     return found;
   }
+  const RenderData* get_partial(const std::string& name) const override {
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+      if (const RenderData* var = (*it)->get(name)) return var;
+    }
+    return nullptr;
+  }
 
  private:
+  // Mustache rules: "." is the top of the stack; the first name of a dotted
+  // path is looked up from the top down, the rest inside what it found.
+  const RenderData* Lookup(const std::string& name) const {
+    if (name == ".") return items_.back();
+    const size_t dot = name.find('.');
+    if (dot == std::string::npos) {
+      for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+        if (const RenderData* var = (*it)->get(name)) return var;
+      }
+      return nullptr;
+    }
+    key_.assign(name, 0, dot);
+    for (auto it = items_.rbegin(); it != items_.rend(); ++it) {
+      const RenderData* var = (*it)->get(key_);
+      if (var == nullptr) continue;
+      size_t start = dot + 1;
+      while (var != nullptr && start <= name.size()) {
+        size_t end = name.find('.', start);
+        if (end == std::string::npos) end = name.size();
+        key_.assign(name, start, end - start);
+        var = var->get(key_);
+        start = end + 1;
+      }
+      if (var != nullptr) return var;
+      key_.assign(name, 0, dot);
+    }
+    return nullptr;
+  }
+
+  std::vector<const RenderData*> items_;  // back() is the top
   RenderStats* stats_;
   const std::set<std::string, std::less<>>* variables_;
+  mutable std::string key_;  // reused: no allocation per lookup
 };
 
 // Names used as variables and never as sections (default delimiters).
@@ -77,6 +122,14 @@ StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
 
 std::string CompiledTemplate::Render(const RenderData& data, RenderStats* stats) const {
   CountingContext context(&data, stats, &variables_);
+  std::lock_guard<std::mutex> lock(mu_);
+  return mustache_.render(context);
+}
+
+std::string CompiledTemplate::Render(const RenderData& data, const RenderData& overlay,
+                                     RenderStats* stats) const {
+  CountingContext context(&data, stats, &variables_);
+  context.push(&overlay);
   std::lock_guard<std::mutex> lock(mu_);
   return mustache_.render(context);
 }

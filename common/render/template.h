@@ -40,6 +40,11 @@ class CompiledTemplate {
                                                                    uint64_t version,
                                                                    std::string_view text);
   std::string Render(const RenderData& data, RenderStats* stats = nullptr) const;
+  // Renders `data` with `overlay` on top: names in the overlay win. Lets a
+  // device's context be built once and only the per-request part (the
+  // cluster layer with a fresh token) be built per request.
+  std::string Render(const RenderData& data, const RenderData& overlay,
+                     RenderStats* stats = nullptr) const;
   const std::string& id() const { return id_; }
   uint64_t version() const { return version_; }
 

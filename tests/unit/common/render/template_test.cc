@@ -117,6 +117,26 @@ TEST_CASE("render context from stored entities") {
 namespace provisor {
 namespace {
 
+TEST_CASE("a per-request cluster layer overrides the cached context") {
+  v1::Device device;
+  device.set_mac("00:15:65:aa:bb:cc");
+  device.set_model("m");
+  v1::DeviceModel model;
+  model.set_id("m");
+  RenderInput in;
+  in.device = &device;
+  in.model = &model;
+  in.cluster.server = "10.0.0.5";
+  in.cluster.resync_name = "old.cfg";
+  RenderData cached = BuildRenderContext(in);
+  ClusterInfo fresh = in.cluster;
+  fresh.resync_name = "new.cfg";
+  auto t = CompiledTemplate::Compile("t", 1, "{{device.mac_hex}} {{cluster.resync_url}}");
+  REQUIRE(t.ok());
+  CHECK((*t)->Render(cached, BuildClusterLayer(fresh)) == "001565aabbcc tftp://10.0.0.5/new.cfg");
+  CHECK((*t)->Render(cached) == "001565aabbcc tftp://10.0.0.5/old.cfg");
+}
+
 TEST_CASE("POSIX TZ rules and zoneinfo footers") {
   auto ny = ParsePosixTz("EST5EDT,M3.2.0,M11.1.0");
   REQUIRE(ny.ok());
