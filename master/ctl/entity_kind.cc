@@ -1,5 +1,6 @@
 #include "master/ctl/entity_kind.h"
 
+#include "common/entity.h"
 #include "master/ctl/text.h"
 
 namespace provisor::ctl {
@@ -18,19 +19,7 @@ std::optional<v1::EntityKind> ParseKind(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view KindName(v1::EntityKind kind) {
-  switch (kind) {
-    case v1::ENTITY_KIND_SUBSCRIBER: return "subscriber";
-    case v1::ENTITY_KIND_DEVICE: return "device";
-    case v1::ENTITY_KIND_MODEL: return "model";
-    case v1::ENTITY_KIND_TEMPLATE: return "template";
-    case v1::ENTITY_KIND_PACKAGE: return "package";
-    case v1::ENTITY_KIND_CLIENT_CLASS: return "class";
-    case v1::ENTITY_KIND_SLAVE: return "slave";
-    case v1::ENTITY_KIND_KEY_EPOCH: return "key epoch";
-    default: return "entity";
-  }
-}
+std::string_view KindName(v1::EntityKind kind) { return ::provisor::KindName(kind); }
 
 std::string_view KindPlural(v1::EntityKind kind) {
   switch (kind) {
@@ -46,61 +35,17 @@ std::string_view KindPlural(v1::EntityKind kind) {
   }
 }
 
-v1::EntityKind KindOf(const v1::Entity& entity) {
-  switch (entity.kind_case()) {
-    case v1::Entity::kSubscriber: return v1::ENTITY_KIND_SUBSCRIBER;
-    case v1::Entity::kDevice: return v1::ENTITY_KIND_DEVICE;
-    case v1::Entity::kModel: return v1::ENTITY_KIND_MODEL;
-    case v1::Entity::kTemplate: return v1::ENTITY_KIND_TEMPLATE;
-    case v1::Entity::kPackage: return v1::ENTITY_KIND_PACKAGE;
-    case v1::Entity::kClientClass: return v1::ENTITY_KIND_CLIENT_CLASS;
-    case v1::Entity::kSlave: return v1::ENTITY_KIND_SLAVE;
-    case v1::Entity::kKeyEpoch: return v1::ENTITY_KIND_KEY_EPOCH;
-    default: return v1::ENTITY_KIND_UNSPECIFIED;
-  }
-}
+v1::EntityKind KindOf(const v1::Entity& entity) { return ::provisor::KindOf(entity); }
 
 const google::protobuf::Message* Payload(const v1::Entity& entity) {
-  switch (entity.kind_case()) {
-    case v1::Entity::kSubscriber: return &entity.subscriber();
-    case v1::Entity::kDevice: return &entity.device();
-    case v1::Entity::kModel: return &entity.model();
-    case v1::Entity::kTemplate: return &entity.template_();
-    case v1::Entity::kPackage: return &entity.package();
-    case v1::Entity::kClientClass: return &entity.client_class();
-    case v1::Entity::kSlave: return &entity.slave();
-    case v1::Entity::kKeyEpoch: return &entity.key_epoch();
-    default: return nullptr;
-  }
+  return ::provisor::Payload(entity);
 }
 
 google::protobuf::Message* MutablePayload(v1::EntityKind kind, v1::Entity* entity) {
-  switch (kind) {
-    case v1::ENTITY_KIND_SUBSCRIBER: return entity->mutable_subscriber();
-    case v1::ENTITY_KIND_DEVICE: return entity->mutable_device();
-    case v1::ENTITY_KIND_MODEL: return entity->mutable_model();
-    case v1::ENTITY_KIND_TEMPLATE: return entity->mutable_template_();
-    case v1::ENTITY_KIND_PACKAGE: return entity->mutable_package();
-    case v1::ENTITY_KIND_CLIENT_CLASS: return entity->mutable_client_class();
-    case v1::ENTITY_KIND_SLAVE: return entity->mutable_slave();
-    case v1::ENTITY_KIND_KEY_EPOCH: return entity->mutable_key_epoch();
-    default: return nullptr;
-  }
+  return ::provisor::MutablePayload(kind, entity);
 }
 
-std::string EntityKey(const v1::Entity& entity) {
-  switch (entity.kind_case()) {
-    case v1::Entity::kSubscriber: return entity.subscriber().id();
-    case v1::Entity::kDevice: return entity.device().mac();
-    case v1::Entity::kModel: return entity.model().id();
-    case v1::Entity::kTemplate: return entity.template_().id();
-    case v1::Entity::kPackage: return entity.package().id();
-    case v1::Entity::kClientClass: return entity.client_class().id();
-    case v1::Entity::kSlave: return entity.slave().id();
-    case v1::Entity::kKeyEpoch: return std::to_string(entity.key_epoch().epoch());
-    default: return "";
-  }
-}
+std::string EntityKey(const v1::Entity& entity) { return ::provisor::KeyOf(entity); }
 
 void SetEntityKey(v1::EntityKind kind, std::string key, v1::Entity* entity) {
   switch (kind) {

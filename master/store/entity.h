@@ -1,5 +1,6 @@
-// Helpers over provisor.v1.Entity: its kind, key, stored bytes, and the
-// references it holds to other entities (what referential integrity checks).
+// References between entities: what referential integrity checks (a device
+// references its model, subscriber and client class; a model its template;
+// ...). The rest of the entity helpers are in common/entity.h.
 //
 // Thread-safety: stateless.
 #ifndef PROVISOR_MASTER_STORE_ENTITY_H_
@@ -9,21 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/status.h"
+#include "common/entity.h"
 #include "provisor/v1/model.pb.h"
 
 namespace provisor {
-
-// "subscriber", "device", "model", "template", "package", "class", "slave", "key".
-std::string_view KindName(v1::EntityKind kind);
-StatusOr<v1::EntityKind> KindFromName(std::string_view name);
-// ENTITY_KIND_UNSPECIFIED for an empty Entity.
-v1::EntityKind KindOf(const v1::Entity& entity);
-std::string KeyOf(const v1::Entity& entity);
-
-// The concrete message's bytes (what the entity database stores).
-std::string SerializeBody(const v1::Entity& entity);
-Status ParseBody(v1::EntityKind kind, std::string_view bytes, v1::Entity* out);
 
 struct Reference {
   v1::EntityKind kind;  // what is referenced
