@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "provisor/v1/admin.grpc.pb.h"
+#include "tests/support/master_process.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -21,22 +22,10 @@ using testing::Daemon;
 using testing::RunCommand;
 using testing::TempDir;
 
-struct Master {
-  explicit Master(const std::string& extra = "") {
-    std::string config = "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
-                         "log_level = \"warn\"\n" + extra;
-    config_path = conf.WriteFile("master.toml", config);
-    daemon = std::make_unique<Daemon>("provisor-master",
-                                      std::vector<std::string>{"--config", config_path}, 1);
-    REQUIRE(daemon->ready());
-    address = daemon->Address("master grpc").ToString();
-    stub = v1::Admin::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  }
-  TempDir data;
-  TempDir conf;
-  std::string config_path;
-  std::unique_ptr<Daemon> daemon;
-  std::string address;
+struct Master : testing::MasterProcess {
+  Master()
+      : stub(v1::Admin::NewStub(
+            grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))) {}
   std::unique_ptr<v1::Admin::Stub> stub;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "provisor/v1/admin.grpc.pb.h"
+#include "tests/support/master_process.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,20 +23,7 @@ using testing::TempDir;
 const std::string kCtl = std::string(PROVISOR_BIN_DIR) + "/provisorctl";
 const std::string kExamples = std::string(PROVISOR_SOURCE_DIR) + "/deploy/examples/";
 
-struct Master {
-  Master() {
-    std::string config = conf.WriteFile(
-        "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
-                       "log_level = \"warn\"\n");
-    daemon = std::make_unique<Daemon>("provisor-master",
-                                      std::vector<std::string>{"--config", config}, 1);
-    REQUIRE(daemon->ready());
-    address = daemon->Address("master grpc").ToString();
-  }
-  CommandResult Ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), {kCtl, "--master", address});
-    return RunCommand(args, std::chrono::seconds(120));
-  }
+struct Master : testing::MasterProcess {
   uint64_t Count(const std::string& kind) {
     auto stub = v1::Admin::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
@@ -55,9 +43,6 @@ struct Master {
       REQUIRE(r.exit_code == 0);
     }
   }
-  TempDir data, conf;
-  std::unique_ptr<Daemon> daemon;
-  std::string address;
 };
 
 bool OneLine(const std::string& s) {

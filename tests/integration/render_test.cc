@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "tests/support/master_process.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -16,28 +17,7 @@ using testing::Daemon;
 using testing::RunCommand;
 using testing::TempDir;
 
-const std::string kCtl = std::string(PROVISOR_BIN_DIR) + "/provisorctl";
-
-struct Master {
-  Master() {
-    std::string config = conf.WriteFile(
-        "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
-                       "log_level = \"warn\"\n");
-    daemon = std::make_unique<Daemon>("provisor-master",
-                                      std::vector<std::string>{"--config", config}, 1);
-    REQUIRE(daemon->ready());
-    address = daemon->Address("master grpc").ToString();
-  }
-  CommandResult Ctl(std::vector<std::string> args) {
-    args.insert(args.begin(), {kCtl, "--master", address});
-    CommandResult r = RunCommand(args, std::chrono::seconds(30));
-    INFO(r.err);
-    return r;
-  }
-  TempDir data, conf;
-  std::unique_ptr<Daemon> daemon;
-  std::string address;
-};
+using Master = testing::MasterProcess;
 
 const char kTemplate[] =
     "# {{model.vendor}} {{device.mac_upper}}\n"

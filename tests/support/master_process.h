@@ -1,0 +1,31 @@
+// A provisor-master started for a test: a temporary data directory, a
+// config on 127.0.0.1 port 0, and a way to run provisorctl against it.
+#ifndef PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
+#define PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace provisor::testing {
+
+struct MasterProcess {
+  // `extra_config` is appended to master.toml. Throws if it does not start.
+  explicit MasterProcess(const std::string& extra_config = "");
+
+  // Runs build/bin/provisorctl --master <address> args... (deadline 120 s).
+  CommandResult Ctl(std::vector<std::string> args) const;
+
+  TempDir data;
+  TempDir conf;
+  std::string config_path;
+  std::unique_ptr<Daemon> daemon;
+  std::string address;  // host:port of the gRPC listener
+};
+
+}  // namespace provisor::testing
+
+#endif  // PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
