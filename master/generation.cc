@@ -1,8 +1,7 @@
 #include "master/generation.h"
 
 #include "common/mac.h"
-#include "common/render/context.h"
-#include "common/vendor_crypto.h"
+#include "common/render/device_render.h"
 #include "master/store/entity.h"
 
 namespace provisor {
@@ -48,101 +47,63 @@ StatusOr<KeyRing> Generator::Keys() {
   return ring;
 }
 
+namespace {
+
+// The master's entities, straight from its store.
+class StoreSource final : public EntitySource {
+ public:
+  explicit StoreSource(Store* store) : store_(store) {}
+  Status Find(v1::EntityKind kind, const std::string& key, v1::Entity* out) const override {
+    StatusOr<v1::Entity> found = store_->Get(kind, key);
+    if (!found.ok()) return found.status();
+    *out = std::move(*found);
+    return Status::Ok();
+  }
+
+ private:
+  Store* store_;
+};
+
+}  // namespace
+
 StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32_t client_ip,
                                                const std::string& server) {
   StatusOr<std::string> mac = CanonicalMac(mac_text);
   if (!mac.ok()) return mac.status();
-  v1::RenderResponse out;
-  out.set_revision(store_->revision());
-  StatusOr<v1::Entity> device = store_->Get(v1::ENTITY_KIND_DEVICE, *mac);
-  if (!device.ok()) return device.status();
-  const v1::Device& d = device->device();
-  StatusOr<v1::Entity> model = store_->Get(v1::ENTITY_KIND_MODEL, d.model());
-  if (!model.ok()) return model.status();
-  std::string template_id = model->model().template_id();
-
-  v1::Entity subscriber, package, client_class;
-  bool have_subscriber = false, have_package = false;
-  std::string package_id;
-  if (!d.client_class().empty()) {
-    StatusOr<v1::Entity> c = store_->Get(v1::ENTITY_KIND_CLIENT_CLASS, d.client_class());
-    if (c.ok()) {
-      client_class = *c;
-      if (!client_class.client_class().template_id().empty()) {
-        template_id = client_class.client_class().template_id();
-      }
-      package_id = client_class.client_class().service_package();
-    }
-  }
-  if (!d.subscriber_id().empty()) {
-    StatusOr<v1::Entity> s = store_->Get(v1::ENTITY_KIND_SUBSCRIBER, d.subscriber_id());
-    if (!s.ok()) return s.status();
-    subscriber = *s;
-    have_subscriber = true;
-    if (!subscriber.subscriber().service_package().empty()) {
-      package_id = subscriber.subscriber().service_package();
-    }
-  }
-  if (!package_id.empty()) {
-    StatusOr<v1::Entity> p = store_->Get(v1::ENTITY_KIND_PACKAGE, package_id);
-    if (!p.ok()) return p.status();
-    package = *p;
-    have_package = true;
-  }
-  StatusOr<v1::Entity> tmpl = store_->Get(v1::ENTITY_KIND_TEMPLATE, template_id);
-  if (!tmpl.ok()) return tmpl.status();
-  const v1::Template& t = tmpl->template_();
-  StatusOr<std::shared_ptr<const CompiledTemplate>> compiled =
-      templates_.Get(t.id(), t.version(), t.body());
-  if (!compiled.ok()) return compiled.status();
-
+  const uint64_t revision = store_->revision();
   StatusOr<KeyRing> ring = Keys();
   if (!ring.ok()) return ring.status();
   const WallTime now = clock_->WallNow();
   const uint32_t epoch = ring->EpochAt(now);
   TokenClaims claims;
-  std::string hex = MacHex(*mac);
-  for (size_t i = 0; i < 6; ++i) claims.mac[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  const std::string hex = MacHex(*mac);
+  for (size_t i = 0; i < 6; ++i) {
+    claims.mac[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  }
   claims.client_ip = client_ip;
   claims.issued_unix = static_cast<uint32_t>(
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-  const bool xml = t.content_type().find("xml") != std::string::npos;
-  StatusOr<std::string> filename = MintToken(*ring, epoch, claims, xml ? ".xml" : ".cfg");
-  if (!filename.ok()) return filename.status();
-
-  RenderInput in;
-  in.device = &d;
-  in.model = &model->model();
-  in.subscriber = have_subscriber ? &subscriber.subscriber() : nullptr;
-  in.package = have_package ? &package.package() : nullptr;
-  in.cluster.server = server;
-  in.cluster.resync_name = *filename;
-  in.cluster.resync_interval_s = options_.resync_interval_s;
-  in.now = now;
-  in.zones = &zones_;
-  RenderStats stats;
-  std::string plain = (*compiled)->Render(BuildRenderContext(in), &stats);
-
-  StatusOr<VendorCipher> cipher = ParseVendorCipher(model->model().encryption());
-  if (!cipher.ok()) return cipher.status();
-  std::string content = plain;
-  if (*cipher != VendorCipher::kNone) {
-    StatusOr<std::string> encrypted = VendorEncrypt(*cipher, d.secret(), plain);
-    if (!encrypted.ok()) {
-      return FailedPreconditionError("device " + *mac + ": " + encrypted.status().message());
-    }
-    content = std::move(*encrypted);
-  }
-  out.set_content(content);
-  out.set_filename(*filename);
-  out.set_model(d.model());
-  out.set_template_id(t.id());
-  out.set_template_version(t.version());
-  out.set_package(package_id);
-  out.set_client_class(d.client_class());
-  out.set_encryption(model->model().encryption());
-  out.set_plain_bytes(plain.size());
-  for (const std::string& name : stats.missing) out.add_missing_names(name);
+  ClusterInfo cluster;
+  cluster.server = server;
+  cluster.resync_interval_s = options_.resync_interval_s;
+  StoreSource source(store_);
+  StatusOr<DeviceRender> rendered = RenderDevice(
+      source, *mac, cluster,
+      [&](bool xml) { return MintToken(*ring, epoch, claims, xml ? ".xml" : ".cfg"); }, now,
+      &templates_, &zones_);
+  if (!rendered.ok()) return rendered.status();
+  v1::RenderResponse out;
+  out.set_revision(revision);
+  out.set_content(std::move(rendered->content));
+  out.set_filename(rendered->resync_name);
+  out.set_model(rendered->model);
+  out.set_template_id(rendered->template_id);
+  out.set_template_version(rendered->template_version);
+  out.set_package(rendered->package);
+  out.set_client_class(rendered->client_class);
+  out.set_encryption(rendered->encryption);
+  out.set_plain_bytes(rendered->plain_bytes);
+  for (const std::string& name : rendered->missing_names) out.add_missing_names(name);
   out.set_key_epoch(epoch);
   return out;
 }

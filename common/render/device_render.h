@@ -1,0 +1,53 @@
+// RenderDevice: one device's configuration, exactly as both the master's
+// dry run (provisorctl render) and a slave's TFTP answer produce it: device
+// -> model -> template (a client class's template overrides the model's),
+// subscriber, service package (the subscriber's, else the client class's),
+// render context with the given cluster layer, Mustache, then the model's
+// vendor encryption keyed by the device's secret. Entities come from an
+// EntitySource: the master's store or a slave's in-memory snapshot.
+//
+// Thread-safety: thread-safe if the source, cache and zones are.
+#ifndef PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
+#define PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/render/context.h"
+#include "common/render/template.h"
+#include "common/render/timezone.h"
+#include "common/status.h"
+#include "provisor/v1/model.pb.h"
+
+namespace provisor {
+
+class EntitySource {
+ public:
+  virtual ~EntitySource() = default;
+  // Copies the entity into *out; NOT_FOUND when absent.
+  virtual Status Find(v1::EntityKind kind, const std::string& key, v1::Entity* out) const = 0;
+};
+
+struct DeviceRender {
+  std::string content;       // what the device receives
+  size_t plain_bytes = 0;    // before encryption
+  std::string model, template_id, package, client_class, encryption;
+  uint64_t template_version = 0;
+  bool xml = false;          // the template's content type is XML
+  std::string resync_name;   // the filename minted for the resync URL
+  std::vector<std::string> missing_names;
+};
+
+// Mints the device's fresh resync filename; `xml` says which suffix fits.
+using ResyncNameFn = std::function<StatusOr<std::string>(bool xml)>;
+
+// `mac` is canonical. NOT_FOUND names what is missing ("device X not found").
+StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
+                                    ClusterInfo cluster, const ResyncNameFn& resync_name,
+                                    WallTime now, TemplateCache* templates, ZoneCache* zones);
+
+}  // namespace provisor
+
+#endif  // PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
