@@ -1,0 +1,172 @@
+#include "slave/generation/provider.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cctype>
+
+#include "common/mac.h"
+#include "common/render/device_render.h"
+
+namespace provisor {
+namespace {
+
+// Entities straight from the snapshot.
+class SnapshotSource final : public EntitySource {
+ public:
+  explicit SnapshotSource(const GenerationSnapshot& s) : s_(s) {}
+  Status Find(v1::EntityKind kind, const std::string& key, v1::Entity* out) const override {
+    switch (kind) {
+      case v1::ENTITY_KIND_DEVICE: return Copy(s_.devices, key, "device", out->mutable_device());
+      case v1::ENTITY_KIND_SUBSCRIBER:
+        return Copy(s_.subscribers, key, "subscriber", out->mutable_subscriber());
+      case v1::ENTITY_KIND_MODEL: return Copy(s_.models, key, "model", out->mutable_model());
+      case v1::ENTITY_KIND_TEMPLATE:
+        return Copy(s_.templates, key, "template", out->mutable_template_());
+      case v1::ENTITY_KIND_PACKAGE: return Copy(s_.packages, key, "package", out->mutable_package());
+      case v1::ENTITY_KIND_CLIENT_CLASS:
+        return Copy(s_.classes, key, "class", out->mutable_client_class());
+      default: return NotFoundError("no such kind");
+    }
+  }
+
+ private:
+  template <typename Map, typename Message>
+  static Status Copy(const Map& map, const std::string& key, const char* what, Message* out) {
+    auto it = map.find(key);
+    if (it == map.end()) return NotFoundError(std::string(what) + " " + key + " not found");
+    *out = it->second;
+    return Status::Ok();
+  }
+  const GenerationSnapshot& s_;
+};
+
+uint32_t Ipv4(const SocketAddress& a) {
+  if (a.family() != AF_INET) return 0;
+  return ntohl(reinterpret_cast<const sockaddr_in*>(a.sockaddr_ptr())->sin_addr.s_addr);
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+static_assert(static_cast<int>(FetchRefusal::kTokenWrongClientIp) + 1 ==
+              static_cast<int>(TokenRefusal::kWrongClientIp));
+static_assert(static_cast<int>(FetchRefusal::kTokenMalformed) + 1 ==
+              static_cast<int>(TokenRefusal::kMalformed));
+
+}  // namespace
+
+std::string_view FetchRefusalName(FetchRefusal r) {
+  switch (r) {
+    case FetchRefusal::kTokenMalformed: return "token_malformed";
+    case FetchRefusal::kTokenBadTag: return "token_bad_tag";
+    case FetchRefusal::kTokenUnknownEpoch: return "token_unknown_epoch";
+    case FetchRefusal::kTokenExpiredEpoch: return "token_expired_epoch";
+    case FetchRefusal::kTokenTooOld: return "token_too_old";
+    case FetchRefusal::kTokenFromFuture: return "token_from_future";
+    case FetchRefusal::kTokenWrongClientIp: return "token_wrong_client_ip";
+    case FetchRefusal::kDeviceUnknown: return "device_unknown";
+    case FetchRefusal::kDeviceSuspended: return "device_suspended";
+    case FetchRefusal::kNativeNameRefused: return "native_name_refused";
+    case FetchRefusal::kNoData: return "no_data";
+    case FetchRefusal::kRenderFailed: return "render_failed";
+    case FetchRefusal::kCount: break;
+  }
+  return "unknown";
+}
+
+GenerationProvider::GenerationProvider(const SnapshotHolder* snapshots, ProviderOptions options,
+                                       const Clock* clock)
+    : snapshots_(snapshots), options_(std::move(options)), clock_(clock) {}
+
+tftp::FetchResult GenerationProvider::Refuse(FetchRefusal r) {
+  refusals_[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed);
+  return tftp::FetchResult::Error(tftp::ErrorCode::kFileNotFound, "File not found",
+                                  std::string(FetchRefusalName(r)));
+}
+
+std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
+                                                 std::string_view name,
+                                                 const SocketAddress& client) const {
+  const std::string lower = Lower(name);
+  // Every run of 12 hex digits is a candidate MAC.
+  for (size_t i = 0; i + 12 <= lower.size(); ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(lower[i]))) continue;
+    size_t j = i;
+    while (j < lower.size() && std::isxdigit(static_cast<unsigned char>(lower[j]))) ++j;
+    for (size_t k = i; k + 12 <= j; ++k) {
+      StatusOr<std::string> mac = CanonicalMac(lower.substr(k, 12));
+      if (!mac.ok()) continue;
+      auto device = snap.devices.find(*mac);
+      if (device == snap.devices.end()) continue;
+      auto model = snap.models.find(device->second.model());
+      if (model == snap.models.end()) continue;
+      bool listed = false;
+      for (const std::string& pattern : model->second.file_names()) {
+        std::string expected = Lower(pattern);
+        size_t at = expected.find("{mac}");
+        if (at != std::string::npos) expected.replace(at, 5, lower.substr(k, 12));
+        if (expected == lower) listed = true;
+      }
+      if (!listed) continue;
+      if (device->second.last_binding().ip() != client.HostString()) continue;
+      return *mac;
+    }
+    i = j;
+  }
+  return "";
+}
+
+tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketAddress& client) {
+  std::shared_ptr<const GenerationSnapshot> snap = snapshots_->Get();
+  if (snap == nullptr) return Refuse(FetchRefusal::kNoData);
+  const WallTime now = clock_->WallNow();
+  const uint32_t client_ip = Ipv4(client);
+
+  std::string mac;
+  TokenCheck check = VerifyToken(snap->keys, options_.tokens, name, client_ip, now);
+  if (check.ok()) {
+    const auto& m = check.claims.mac;
+    char text[18];
+    std::snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
+                  m[4], m[5]);
+    mac = text;
+  } else if (check.refusal == TokenRefusal::kMalformed) {
+    if (!options_.native_names) return Refuse(FetchRefusal::kTokenMalformed);
+    mac = NativeNameDevice(*snap, name, client);
+    if (mac.empty()) return Refuse(FetchRefusal::kNativeNameRefused);
+  } else {
+    // TokenRefusal and FetchRefusal share their first seven reasons.
+    return Refuse(static_cast<FetchRefusal>(static_cast<int>(check.refusal) - 1));
+  }
+
+  auto device = snap->devices.find(mac);
+  if (device == snap->devices.end()) return Refuse(FetchRefusal::kDeviceUnknown);
+  if (device->second.state() == v1::DEVICE_STATE_SUSPENDED) {
+    return Refuse(FetchRefusal::kDeviceSuspended);
+  }
+
+  // A fresh token for the device's next resync, bound to this client.
+  TokenClaims claims;
+  std::string hex = MacHex(mac);
+  for (size_t i = 0; i < 6; ++i) {
+    claims.mac[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  claims.client_ip = client_ip;
+  claims.issued_unix = static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  const uint32_t epoch = snap->keys.EpochAt(now);
+  SnapshotSource source(*snap);
+  StatusOr<DeviceRender> rendered = RenderDevice(
+      source, mac, options_.cluster,
+      [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now,
+      &templates_, &zones_);
+  if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
+  served_.fetch_add(1, std::memory_order_relaxed);
+  return tftp::FetchResult::Ok(std::make_shared<tftp::StringContent>(std::move(rendered->content)));
+}
+
+}  // namespace provisor

@@ -1,0 +1,93 @@
+// GenerationProvider: the slave's real ContentProvider. A requested name is
+// an encoded filename (token) or, where the operator allows it, a vendor's
+// native name; either way it leads to a device in the current in-memory
+// snapshot, whose configuration is rendered per request, in memory, exactly
+// as `provisorctl render` shows it (a fresh token in its resync URL).
+//
+// Refusals are counted by reason and the client only ever gets ERROR 1
+// "File not found" (no detail leaked). Vendor-native names (the model's
+// `file_names`, `{MAC}` standing for the 12 hex digits) are accepted only
+// when `native_names` is on, the device's model lists the name, and the
+// request comes from the IP of the device's last DHCP binding.
+//
+// Thread-safety: Fetch is thread-safe (called from every TFTP loop).
+#ifndef PROVISOR_SLAVE_GENERATION_PROVIDER_H_
+#define PROVISOR_SLAVE_GENERATION_PROVIDER_H_
+
+#include <array>
+#include <atomic>
+#include <memory>
+
+#include "common/clock.h"
+#include "common/render/context.h"
+#include "common/render/template.h"
+#include "common/render/timezone.h"
+#include "common/token/token.h"
+#include "slave/generation/snapshot.h"
+#include "slave/tftp/content.h"
+
+namespace provisor {
+
+// Where the slave's loops find the current snapshot. Set() publishes a new
+// one; readers never block.
+class SnapshotHolder {
+ public:
+  std::shared_ptr<const GenerationSnapshot> Get() const { return current_.load(); }
+  void Set(std::shared_ptr<const GenerationSnapshot> s) { current_.store(std::move(s)); }
+
+ private:
+  std::atomic<std::shared_ptr<const GenerationSnapshot>> current_;
+};
+
+enum class FetchRefusal {
+  kTokenMalformed = 0,
+  kTokenBadTag,
+  kTokenUnknownEpoch,
+  kTokenExpiredEpoch,
+  kTokenTooOld,
+  kTokenFromFuture,
+  kTokenWrongClientIp,
+  kDeviceUnknown,
+  kDeviceSuspended,
+  kNativeNameRefused,  // native names off, not the model's, or not from the bound IP
+  kNoData,             // nothing synced yet
+  kRenderFailed,
+  kCount,
+};
+std::string_view FetchRefusalName(FetchRefusal r);
+
+struct ProviderOptions {
+  TokenPolicy tokens;
+  bool native_names = false;
+  ClusterInfo cluster;  // this slave as devices reach it
+};
+
+class GenerationProvider final : public tftp::ContentProvider {
+ public:
+  GenerationProvider(const SnapshotHolder* snapshots, ProviderOptions options, const Clock* clock);
+
+  tftp::FetchResult Fetch(std::string_view name, const SocketAddress& client) override;
+
+  uint64_t refusals(FetchRefusal r) const {
+    return refusals_[static_cast<size_t>(r)].load(std::memory_order_relaxed);
+  }
+  uint64_t served() const { return served_.load(std::memory_order_relaxed); }
+
+ private:
+  tftp::FetchResult Refuse(FetchRefusal r);
+  // The device a native name designates, or an empty string.
+  std::string NativeNameDevice(const GenerationSnapshot& snap, std::string_view name,
+                               const SocketAddress& client) const;
+
+  const SnapshotHolder* snapshots_;
+  const ProviderOptions options_;
+  const Clock* clock_;
+  TemplateCache templates_;
+  ZoneCache zones_;
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};
+  std::atomic<uint64_t> served_{0};
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_SLAVE_GENERATION_PROVIDER_H_

@@ -1,0 +1,140 @@
+#include "slave/generation/provider.h"
+
+#include <arpa/inet.h>
+
+#include <catch2/catch.hpp>
+
+#include "common/clock.h"
+
+namespace provisor {
+namespace {
+
+using std::chrono::minutes;
+
+uint32_t Ip(const char* text) {
+  in_addr a;
+  inet_pton(AF_INET, text, &a);
+  return ntohl(a.s_addr);
+}
+
+v1::Change Put(uint64_t revision, v1::EntityKind kind, const std::string& key, v1::Entity e) {
+  v1::Change c;
+  c.set_revision(revision);
+  c.set_kind(kind);
+  c.set_key(key);
+  *c.mutable_entity() = std::move(e);
+  return c;
+}
+
+struct Fixture {
+  Fixture() {
+    clock.SetWall(WallTime(std::chrono::seconds(1'800'000'000)));
+    auto snap = std::make_shared<GenerationSnapshot>(minutes(30));
+    epoch = snap->keys.EpochAt(clock.WallNow());
+    key = *KeyRing::Generate(epoch);
+    v1::Entity k;
+    k.mutable_key_epoch()->set_epoch(epoch);
+    k.mutable_key_epoch()->set_key(std::string(key.key.begin(), key.key.end()));
+    snap->Apply(Put(1, v1::ENTITY_KIND_KEY_EPOCH, "k", k));
+    v1::Entity t;
+    t.mutable_template_()->set_id("tpl");
+    t.mutable_template_()->set_version(1);
+    t.mutable_template_()->set_body("mac={{device.mac_hex}} resync={{cluster.resync_url}}\n");
+    snap->Apply(Put(2, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
+    v1::Entity m;
+    m.mutable_model()->set_id("m1");
+    m.mutable_model()->set_template_id("tpl");
+    m.mutable_model()->add_file_names("{MAC}.cfg");
+    snap->Apply(Put(3, v1::ENTITY_KIND_MODEL, "m1", m));
+    for (const char* mac : {"00:15:65:aa:bb:cc", "00:15:65:00:00:02"}) {
+      v1::Entity d;
+      d.mutable_device()->set_mac(mac);
+      d.mutable_device()->set_model("m1");
+      d.mutable_device()->mutable_last_binding()->set_ip("10.1.2.3");
+      if (std::string(mac) == "00:15:65:00:00:02") {
+        d.mutable_device()->set_state(v1::DEVICE_STATE_SUSPENDED);
+      }
+      snap->Apply(Put(4, v1::ENTITY_KIND_DEVICE, mac, d));
+    }
+    holder.Set(snap);
+    options.cluster.server = "10.0.0.5";
+  }
+  std::string Token(std::array<uint8_t, 6> mac, const char* ip = "10.1.2.3") {
+    KeyRing ring(minutes(30));
+    ring.Put(key);
+    TokenClaims claims;
+    claims.mac = mac;
+    claims.client_ip = Ip(ip);
+    claims.issued_unix = 1'800'000'000;
+    return *MintToken(ring, epoch, claims, ".cfg");
+  }
+  tftp::FetchResult Fetch(GenerationProvider& p, const std::string& name,
+                          const char* from = "10.1.2.3:5000") {
+    return p.Fetch(name, *SocketAddress::Parse(from));
+  }
+  FakeClock clock;
+  SnapshotHolder holder;
+  ProviderOptions options;
+  uint32_t epoch = 0;
+  TokenKey key;
+};
+
+TEST_CASE("a valid token renders the device's configuration with a fresh resync token") {
+  Fixture f;
+  GenerationProvider p(&f.holder, f.options, &f.clock);
+  tftp::FetchResult r = f.Fetch(p, f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}));
+  REQUIRE(r.ok());
+  std::string bytes = tftp::ReadAll(*r.content);
+  CHECK(bytes.rfind("mac=001565aabbcc resync=tftp://10.0.0.5/", 0) == 0);
+  // The resync name is itself a valid token for the same device and client.
+  std::string resync = bytes.substr(bytes.rfind('/') + 1);
+  resync.pop_back();  // newline
+  CHECK(f.Fetch(p, resync).ok());
+  // Tokens are not single-use: a client that sends its RRQ twice (PXE, or
+  // one that rejected an option) gets the file again from the same IP.
+  CHECK(f.Fetch(p, f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc})).ok());
+  CHECK(f.Fetch(p, f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc})).ok());
+  CHECK(p.served() == 4);
+}
+
+TEST_CASE("every refusal is counted and answered with ERROR 1 only") {
+  Fixture f;
+  GenerationProvider p(&f.holder, f.options, &f.clock);
+  auto refused = [&](const std::string& name, FetchRefusal want, const char* from = "10.1.2.3:5000") {
+    tftp::FetchResult r = f.Fetch(p, name, from);
+    CHECK_FALSE(r.ok());
+    CHECK(r.error == tftp::ErrorCode::kFileNotFound);
+    CHECK(r.message == "File not found");
+    CHECK(r.reason == FetchRefusalName(want));
+    CHECK(p.refusals(want) >= 1);
+  };
+  refused("001565aabbcc.cfg", FetchRefusal::kTokenMalformed);  // native names are off
+  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x99}), FetchRefusal::kDeviceUnknown);
+  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x02}), FetchRefusal::kDeviceSuspended);
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenWrongClientIp,
+          "10.9.9.9:5000");
+  std::string forged = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
+  forged[40] = forged[40] == 'a' ? 'b' : 'a';
+  tftp::FetchResult r = f.Fetch(p, forged);
+  CHECK_FALSE(r.ok());
+  f.clock.Advance(std::chrono::hours(2));
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenExpiredEpoch);
+
+  SnapshotHolder empty;
+  GenerationProvider none(&empty, f.options, &f.clock);
+  CHECK(none.Fetch("x", SocketAddress()).reason == "no_data");
+}
+
+TEST_CASE("vendor-native names: off by default, then only the model's names from the bound IP") {
+  Fixture f;
+  f.options.native_names = true;
+  GenerationProvider p(&f.holder, f.options, &f.clock);
+  CHECK(f.Fetch(p, "001565AABBCC.cfg").ok());
+  CHECK(f.Fetch(p, "001565aabbcc.cfg").ok());
+  CHECK(f.Fetch(p, "001565aabbcc.cfg", "10.1.2.4:5000").reason == "native_name_refused");
+  CHECK(f.Fetch(p, "SEP001565AABBCC.cnf.xml").reason == "native_name_refused");  // not m1's
+  CHECK(f.Fetch(p, "001565000099.cfg").reason == "native_name_refused");       // no device
+}
+
+}  // namespace
+}  // namespace provisor
