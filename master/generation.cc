@@ -75,14 +75,7 @@ StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32
   if (!ring.ok()) return ring.status();
   const WallTime now = clock_->WallNow();
   const uint32_t epoch = ring->EpochAt(now);
-  TokenClaims claims;
-  const std::string hex = MacHex(*mac);
-  for (size_t i = 0; i < 6; ++i) {
-    claims.mac[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
-  }
-  claims.client_ip = client_ip;
-  claims.issued_unix = static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  const TokenClaims claims = ClaimsFor(*mac, client_ip, now);
   ClusterInfo cluster;
   cluster.server = server;
   cluster.resync_interval_s = options_.resync_interval_s;

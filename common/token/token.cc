@@ -44,6 +44,31 @@ bool ValidSuffix(std::string_view suffix) {
 
 }  // namespace
 
+TokenClaims ClaimsFor(std::string_view mac, uint32_t client_ip, WallTime now) {
+  TokenClaims claims;
+  auto nibble = [](char c) {
+    return static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  };
+  for (size_t i = 0; i < 6 && i * 3 + 1 < mac.size(); ++i) {
+    claims.mac[i] = static_cast<uint8_t>(nibble(mac[i * 3]) << 4 | nibble(mac[i * 3 + 1]));
+  }
+  claims.client_ip = client_ip;
+  claims.issued_unix = static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  return claims;
+}
+
+std::string ClaimsMac(const TokenClaims& claims) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < 6; ++i) {
+    if (i > 0) out.push_back(':');
+    out.push_back(kHex[claims.mac[i] >> 4]);
+    out.push_back(kHex[claims.mac[i] & 15]);
+  }
+  return out;
+}
+
 std::string_view TokenRefusalName(TokenRefusal r) {
   switch (r) {
     case TokenRefusal::kNone: return "none";

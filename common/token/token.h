@@ -37,6 +37,12 @@ struct TokenClaims {
   bool operator==(const TokenClaims&) const = default;
 };
 
+// Claims for the device with canonical MAC `mac` ("aa:bb:cc:dd:ee:ff"),
+// bound to `client_ip` and issued at `now`.
+TokenClaims ClaimsFor(std::string_view mac, uint32_t client_ip, WallTime now);
+// The claims' MAC in canonical form.
+std::string ClaimsMac(const TokenClaims& claims);
+
 struct TokenPolicy {
   Duration ttl = std::chrono::hours(1);        // tokens older than this are refused
   bool bind_client_ip = true;                  // the request must come from client_ip

@@ -129,11 +129,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   std::string mac;
   TokenCheck check = VerifyToken(snap->keys, options_.tokens, name, client_ip, now);
   if (check.ok()) {
-    const auto& m = check.claims.mac;
-    char text[18];
-    std::snprintf(text, sizeof(text), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-                  m[4], m[5]);
-    mac = text;
+    mac = ClaimsMac(check.claims);
   } else if (check.refusal == TokenRefusal::kMalformed) {
     if (!options_.native_names) return Refuse(FetchRefusal::kTokenMalformed);
     mac = NativeNameDevice(*snap, name, client);
@@ -150,14 +146,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   }
 
   // A fresh token for the device's next resync, bound to this client.
-  TokenClaims claims;
-  std::string hex = MacHex(mac);
-  for (size_t i = 0; i < 6; ++i) {
-    claims.mac[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
-  }
-  claims.client_ip = client_ip;
-  claims.issued_unix = static_cast<uint32_t>(
-      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  const TokenClaims claims = ClaimsFor(mac, client_ip, now);
   const uint32_t epoch = snap->keys.EpochAt(now);
   SnapshotSource source(*snap);
   StatusOr<DeviceRender> rendered = RenderDevice(
