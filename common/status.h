@@ -82,6 +82,15 @@ inline Status InternalError(std::string m) {
 inline Status UnimplementedError(std::string m) {
   return Status(StatusCode::kUnimplemented, std::move(m));
 }
+inline Status CancelledError(std::string m) {
+  return Status(StatusCode::kCancelled, std::move(m));
+}
+inline Status OutOfRangeError(std::string m) {
+  return Status(StatusCode::kOutOfRange, std::move(m));
+}
+inline Status DataLossError(std::string m) {
+  return Status(StatusCode::kDataLoss, std::move(m));
+}
 
 template <typename T>
 class [[nodiscard]] StatusOr {

@@ -29,6 +29,10 @@ StatusOr<KeyRing> Generator::Keys() {
     }
     if (stored.status().code() != StatusCode::kNotFound) return stored.status();
     if (epoch < current) continue;  // never create keys for the past
+    if (!options_.create_keys) {
+      if (epoch == current) return UnavailableError("no token key for the current epoch yet");
+      continue;
+    }
     StatusOr<TokenKey> fresh = KeyRing::Generate(epoch);
     if (!fresh.ok()) return fresh.status();
     ring.Put(*fresh);

@@ -27,6 +27,8 @@ struct GenerationOptions {
   Duration rotate_every = std::chrono::minutes(30);
   TokenPolicy policy;
   uint32_t resync_interval_s = 86400;
+  // False on a relay master: keys come from the upstream, never made here.
+  bool create_keys = true;
 };
 
 class Generator {

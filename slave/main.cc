@@ -1,6 +1,8 @@
 // provisor-slave: wiring only. Loads slave.toml, starts the TFTP engine with
-// the right content provider, prints one "listening ..." line per listener,
-// and stops cleanly on SIGTERM/SIGINT.
+// the right content provider (diagnostic, or the master's devices rendered
+// per request), follows the master over Cluster.Sync, reports heartbeats,
+// prints one "listening ..." line per listener, and stops cleanly on
+// SIGTERM/SIGINT. Nothing is written to disk.
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -8,10 +10,24 @@
 #include <iostream>
 
 #include "common/clock.h"
+#include "common/cluster/follower.h"
 #include "common/logging.h"
 #include "slave/diagnostic_provider.h"
+#include "slave/generation/provider.h"
+#include "slave/generation/snapshot_sink.h"
+#include "slave/heartbeat_sender.h"
+#include "slave/load_report.h"
 #include "slave/slave_config.h"
 #include "slave/tftp/server.h"
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "provisor-slave: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"provisor-slave: serves device configurations over TFTP from memory"};
@@ -20,15 +36,15 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   provisor::StatusOr<provisor::SlaveConfig> config = provisor::LoadSlaveConfigFile(config_path);
-  if (!config.ok()) {
-    std::cerr << "provisor-slave: " << config.status().message() << "\n";
-    return 1;
-  }
+  if (!config.ok()) return Fail(config.status().message());
   provisor::StatusOr<provisor::Logger> logger =
       provisor::MakeStderrLogger("slave", config->log_level);
-  if (!logger.ok()) {
-    std::cerr << "provisor-slave: " << logger.status().message() << "\n";
-    return 1;
+  if (!logger.ok()) return Fail(logger.status().message());
+  std::shared_ptr<const provisor::TlsMaterial> tls;
+  if (config->tls.enabled()) {
+    provisor::StatusOr<provisor::TlsMaterial> material = provisor::ReadTlsMaterial(config->tls);
+    if (!material.ok()) return Fail(material.status().message());
+    tls = std::make_shared<const provisor::TlsMaterial>(std::move(*material));
   }
 
   // Signals are taken synchronously by this thread; every other thread
@@ -42,14 +58,71 @@ int main(int argc, char** argv) {
 
   provisor::SystemClock clock;
   provisor::DiagnosticProvider diagnostic;
-  provisor::tftp::TftpServer server(config->tftp, &diagnostic, &clock, *logger);
-  provisor::Status started = server.Start();
-  if (!started.ok()) {
-    std::cerr << "provisor-slave: " << started.message() << "\n";
-    return 1;
+  provisor::SnapshotHolder snapshots;
+  provisor::ProviderOptions provider_options;
+  std::optional<provisor::StatusOr<provisor::SocketAddress>> advertised;
+  if (!config->advertise.empty()) {
+    advertised = provisor::SocketAddress::Parse(config->advertise);
+    if (!advertised->ok()) return Fail("advertise: " + advertised->status().message());
   }
-  (*logger)->info("slave '{}' serving diagnostic content on {} loop(s)", config->id,
-                  server.threads());
+  provisor::GenerationProvider generation(&snapshots, provider_options, &clock);
+  provisor::tftp::ContentProvider* provider = &generation;
+  if (config->diagnostic_enabled) provider = &diagnostic;
+
+  provisor::tftp::TftpServer server(config->tftp, provider, &clock, *logger);
+  provisor::Status started = server.Start();
+  if (!started.ok()) return Fail(started.message());
+
+  // What devices are told to use: advertise, with the bound port when it
+  // says 0, else the first bound address.
+  std::string advertise = config->advertise;
+  if (advertised.has_value()) {
+    provisor::SocketAddress a = **advertised;
+    if (a.port() == 0) a.set_port(server.bound_addresses().front().port());
+    advertise = a.ToString();
+  } else if (!config->diagnostic_enabled) {
+    provisor::SocketAddress a = server.bound_addresses().front();
+    if (a.HostString() != "0.0.0.0" && a.HostString() != "::") advertise = a.ToString();
+  }
+  if (!advertise.empty()) {
+    provisor::SocketAddress a = *provisor::SocketAddress::Parse(advertise);
+    generation.SetCluster(a.HostString(), a.port());
+  }
+
+  std::unique_ptr<provisor::SnapshotSink> sink;
+  std::unique_ptr<provisor::Follower> follower;
+  std::unique_ptr<provisor::LoadReport> report;
+  std::unique_ptr<provisor::HeartbeatSender> heartbeats;
+  if (!config->diagnostic_enabled) {
+    sink = std::make_unique<provisor::SnapshotSink>(&snapshots, *logger);
+    provisor::FollowerOptions follow;
+    follow.id = config->id;
+    follow.kind = provisor::v1::FOLLOWER_KIND_SLAVE;
+    follow.master = config->master;
+    follow.address = advertise;
+    follow.tls = tls;
+    follower = std::make_unique<provisor::Follower>(follow, sink.get(), *logger);
+    follower->Start();
+    report = std::make_unique<provisor::LoadReport>(
+        provisor::LoadReportIdentity{config->id, advertise, static_cast<uint32_t>(config->weight)},
+        &server, &generation, &snapshots, &clock);
+    provisor::HeartbeatOptions beat;
+    beat.master = config->master;
+    beat.tls = tls;
+    heartbeats = std::make_unique<provisor::HeartbeatSender>(
+        beat,
+        [&](provisor::v1::HeartbeatRequest* request) {
+          report->Fill(request);
+          sink->ReleaseRetired();
+        },
+        *logger);
+    heartbeats->Start();
+    (*logger)->info("slave '{}' following {} as {} on {} loop(s)", config->id, config->master,
+                    advertise.empty() ? "(peer address)" : advertise, server.threads());
+  } else {
+    (*logger)->info("slave '{}' serving diagnostic content on {} loop(s)", config->id,
+                    server.threads());
+  }
   for (const provisor::SocketAddress& address : server.bound_addresses()) {
     std::printf("listening slave tftp %s\n", address.ToString().c_str());
   }
@@ -58,6 +131,8 @@ int main(int argc, char** argv) {
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   (*logger)->info("signal {}: stopping", signal_number);
+  if (heartbeats != nullptr) heartbeats->Stop();
+  if (follower != nullptr) follower->Stop();
   server.Stop();
   provisor::tftp::TftpStats stats = server.Stats();
   (*logger)->info("stopped: {} transfers started, {} completed",

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/rand.h>
+
 #include <cstring>
 
 #include "master/store/entity.h"
@@ -12,9 +14,6 @@
 namespace provisor {
 namespace {
 
-constexpr std::string_view kMetaRevision = "revision";
-constexpr std::string_view kMetaFloor = "log_floor";
-constexpr std::string_view kMetaLogChanges = "log_changes";
 constexpr int kMaxGrowRetries = 16;
 constexpr uint32_t kMaxPageSize = 1000;
 
@@ -56,9 +55,17 @@ std::string Describe(v1::EntityKind kind, std::string_view key) {
   return std::string(KindName(kind)) + " " + std::string(key);
 }
 
-uint64_t ReadMeta(MDB_txn* txn, MDB_dbi meta, std::string_view name) {
-  StatusOr<std::string_view> v = lmdb::Get(txn, meta, name);
-  return v.ok() ? DecodeU64(*v) : 0;
+// 32 hex digits from 16 random bytes.
+StatusOr<std::string> NewStoreId() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("no random bytes for a store id");
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 0xf]);
+  }
+  return id;
 }
 
 }  // namespace
@@ -122,7 +129,18 @@ Status LmdbStore::OpenDatabases() {
     if (!opened.ok()) return opened.status();
     *dbi = *opened;
   }
-  revision_ = ReadMeta(txn.get(), meta_, kMetaRevision);
+  revision_ = ReadMeta(txn.get(), kMetaRevision);
+  restoring_ = ReadMeta(txn.get(), kMetaRestoring) != 0;
+  StatusOr<std::string_view> id = lmdb::Get(txn.get(), meta_, kMetaStoreId);
+  if (id.ok()) {
+    store_id_ = std::string(*id);
+  } else {
+    if (id.status().code() != StatusCode::kNotFound) return id.status();
+    StatusOr<std::string> made = NewStoreId();  // a new store, or one from before store ids
+    if (!made.ok()) return made.status();
+    store_id_ = *made;
+    PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn.get(), meta_, kMetaStoreId, store_id_));
+  }
   return txn.Commit();
 }
 
@@ -135,29 +153,81 @@ MDB_dbi LmdbStore::DbFor(v1::EntityKind kind) const {
 StatusOr<WriteResult> LmdbStore::Write(std::vector<Mutation> mutations, size_t* failed_index) {
   if (mutations.empty()) return InvalidArgumentError("nothing to write");
   std::lock_guard<std::mutex> lock(write_mu_);
+  if (restoring_) {
+    return FailedPreconditionError("the store is restoring a snapshot from its upstream");
+  }
   const uint64_t revision = revision_.load() + 1;
+  WriteResult result;
+  PROVISOR_RETURN_IF_ERROR(Transact([&](MDB_txn* txn) {
+    result = WriteResult();
+    return Apply(txn, mutations, revision, &result, failed_index);
+  }));
+  Publish(revision);
+  result.revision = revision;
+  return result;
+}
+
+Status LmdbStore::Transact(const std::function<Status(MDB_txn*)>& body) {
   for (int attempt = 0;; ++attempt) {
-    WriteResult result;
     Status status;
     {
       lmdb::WriteTxn txn(*env_);
       status = txn.status();
-      if (status.ok()) status = Apply(txn.get(), mutations, revision, &result, failed_index);
+      if (status.ok()) status = body(txn.get());
       if (status.ok()) status = txn.Commit();
     }  // an uncommitted txn aborts here, before any growth
     if (status.code() == StatusCode::kResourceExhausted && attempt < kMaxGrowRetries) {
       PROVISOR_RETURN_IF_ERROR(env_->Grow());
       continue;
     }
-    if (!status.ok()) return status;
-    {
-      std::lock_guard<std::mutex> wait_lock(wait_mu_);
-      revision_ = revision;
-    }
-    wait_cv_.notify_all();
-    result.revision = revision;
-    return result;
+    return status;
   }
+}
+
+void LmdbStore::Publish(uint64_t revision) {
+  {
+    std::lock_guard<std::mutex> wait_lock(wait_mu_);
+    revision_ = revision;
+  }
+  wait_cv_.notify_all();
+}
+
+uint64_t LmdbStore::ReadMeta(MDB_txn* txn, std::string_view name) const {
+  StatusOr<std::string_view> v = lmdb::Get(txn, meta_, name);
+  return v.ok() ? DecodeU64(*v) : 0;
+}
+
+Status LmdbStore::WriteMeta(MDB_txn* txn, std::string_view name, uint64_t value) {
+  return lmdb::Put(txn, meta_, name, EncodeU64(value));
+}
+
+Status LmdbStore::ReplaceRefs(MDB_txn* txn, v1::EntityKind kind, const std::string& key,
+                              const v1::Entity* old, const v1::Entity* updated) {
+  if (old != nullptr) {
+    for (const Reference& ref : ReferencesOf(*old)) {
+      PROVISOR_RETURN_IF_ERROR(lmdb::Del(txn, refs_, RefKey(ref.kind, ref.key, kind, key)));
+    }
+  }
+  if (updated != nullptr) {
+    for (const Reference& ref : ReferencesOf(*updated)) {
+      PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, refs_, RefKey(ref.kind, ref.key, kind, key), ""));
+    }
+  }
+  return Status::Ok();
+}
+
+Status LmdbStore::AppendChange(MDB_txn* txn, uint32_t sequence, const v1::Change& change) {
+  return lmdb::Put(txn, changes_, ChangeKey(change.revision(), sequence),
+                   change.SerializeAsString(), MDB_APPEND);
+}
+
+Status LmdbStore::EndRevision(MDB_txn* txn, uint64_t revision, uint64_t added) {
+  uint64_t log_changes = ReadMeta(txn, kMetaLogChanges) + added;
+  uint64_t floor = ReadMeta(txn, kMetaFloor);
+  PROVISOR_RETURN_IF_ERROR(Compact(txn, &log_changes, &floor));
+  PROVISOR_RETURN_IF_ERROR(WriteMeta(txn, kMetaLogChanges, log_changes));
+  PROVISOR_RETURN_IF_ERROR(WriteMeta(txn, kMetaFloor, floor));
+  return WriteMeta(txn, kMetaRevision, revision);
 }
 
 Status LmdbStore::Apply(MDB_txn* txn, std::vector<Mutation>& mutations, uint64_t revision,
@@ -170,13 +240,8 @@ Status LmdbStore::Apply(MDB_txn* txn, std::vector<Mutation>& mutations, uint64_t
       return s;
     }
   }
-  uint64_t log_changes = ReadMeta(txn, meta_, kMetaLogChanges) + mutations.size();
-  uint64_t floor = ReadMeta(txn, meta_, kMetaFloor);
   if (failed_index != nullptr) *failed_index = mutations.size();
-  PROVISOR_RETURN_IF_ERROR(Compact(txn, &log_changes, &floor));
-  PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, meta_, kMetaLogChanges, EncodeU64(log_changes)));
-  PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, meta_, kMetaFloor, EncodeU64(floor)));
-  return lmdb::Put(txn, meta_, kMetaRevision, EncodeU64(revision));
+  return EndRevision(txn, revision, mutations.size());
 }
 
 Status LmdbStore::ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_t sequence,
@@ -230,9 +295,7 @@ Status LmdbStore::ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_
       return FailedPreconditionError(Describe(kind, key) + " is still used by " +
                                      Describe(source_kind, source.substr(1)) + more);
     }
-    for (const Reference& ref : ReferencesOf(old)) {
-      PROVISOR_RETURN_IF_ERROR(lmdb::Del(txn, refs_, RefKey(ref.kind, ref.key, kind, key)));
-    }
+    PROVISOR_RETURN_IF_ERROR(ReplaceRefs(txn, kind, key, &old, nullptr));
     PROVISOR_RETURN_IF_ERROR(lmdb::Del(txn, dbi, key));
     change.set_deleted(true);
   } else {
@@ -246,20 +309,12 @@ Status LmdbStore::ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_
                                        " '" + ref.key + "' does not exist");
       }
     }
-    if (exists) {
-      for (const Reference& ref : ReferencesOf(old)) {
-        PROVISOR_RETURN_IF_ERROR(lmdb::Del(txn, refs_, RefKey(ref.kind, ref.key, kind, key)));
-      }
-    }
-    for (const Reference& ref : refs) {
-      PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, refs_, RefKey(ref.kind, ref.key, kind, key), ""));
-    }
+    PROVISOR_RETURN_IF_ERROR(ReplaceRefs(txn, kind, key, exists ? &old : nullptr, &m.entity));
     PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, dbi, key, SerializeBody(m.entity)));
     *change.mutable_entity() = m.entity;
     *stored = m.entity;
   }
-  return lmdb::Put(txn, changes_, ChangeKey(revision, sequence), change.SerializeAsString(),
-                   MDB_APPEND);
+  return AppendChange(txn, sequence, change);
 }
 
 Status LmdbStore::Compact(MDB_txn* txn, uint64_t* log_changes, uint64_t* floor) {
@@ -360,7 +415,10 @@ StatusOr<ListPage> LmdbStore::List(const ListQuery& query) {
 StatusOr<std::vector<v1::Change>> LmdbStore::ChangesSince(uint64_t after, size_t limit) {
   lmdb::ReadTxn txn(*env_);
   PROVISOR_RETURN_IF_ERROR(txn.status());
-  const uint64_t floor = ReadMeta(txn.get(), meta_, kMetaFloor);
+  if (ReadMeta(txn.get(), kMetaRestoring) != 0) {
+    return UnavailableError("the store is restoring a snapshot from its upstream");
+  }
+  const uint64_t floor = ReadMeta(txn.get(), kMetaFloor);
   if (after < floor) {
     return Status(StatusCode::kOutOfRange,
                   "revision " + std::to_string(after) +
@@ -393,9 +451,12 @@ StatusOr<StoreInfo> LmdbStore::Info() {
   lmdb::ReadTxn txn(*env_);
   PROVISOR_RETURN_IF_ERROR(txn.status());
   StoreInfo info;
-  info.revision = ReadMeta(txn.get(), meta_, kMetaRevision);
-  info.log_floor = ReadMeta(txn.get(), meta_, kMetaFloor);
-  info.log_changes = ReadMeta(txn.get(), meta_, kMetaLogChanges);
+  info.revision = ReadMeta(txn.get(), kMetaRevision);
+  info.log_floor = ReadMeta(txn.get(), kMetaFloor);
+  info.log_changes = ReadMeta(txn.get(), kMetaLogChanges);
+  info.restoring = ReadMeta(txn.get(), kMetaRestoring) != 0;
+  StatusOr<std::string_view> id = lmdb::Get(txn.get(), meta_, kMetaStoreId);
+  if (id.ok()) info.store_id = std::string(*id);
   for (int k = v1::ENTITY_KIND_SUBSCRIBER; k <= v1::ENTITY_KIND_KEY_EPOCH; ++k) {
     MDB_stat stat;
     if (mdb_stat(txn.get(), entity_dbs_[k], &stat) == 0) {
@@ -404,6 +465,11 @@ StatusOr<StoreInfo> LmdbStore::Info() {
   }
   info.map_size = env_->map_size();
   return info;
+}
+
+std::string LmdbStore::store_id() const {
+  std::lock_guard<std::mutex> lock(id_mu_);
+  return store_id_;
 }
 
 }  // namespace provisor

@@ -6,7 +6,18 @@
 // `map_size` and doubles whenever a write finds it full (the write is then
 // retried whole), so the store grows without a fixed limit.
 //
+// "meta" holds the revision, the change-log floor and count, the store id
+// (32 hex digits from 16 random bytes, made at first open) and, during a
+// snapshot restore, a "restoring" mark. While that mark is set (also after
+// a restart) Write and ApplyReplicated return FAILED_PRECONDITION and Scan
+// and ChangesSince return UNAVAILABLE; Get and List see partial data.
+// Replication (Scan, ApplyReplicated, *Restore) is in lmdb_replication.cc.
+//
 // Thread-safety: thread-safe; writes are serialised by an internal mutex.
+// Scan holds one read transaction (MDB_NOTLS, so any thread) for as long as
+// it runs: growing the map waits for it to end, so a write that finds the
+// map full stalls until the scan is over. REQUIRES: Scan callbacks do not
+// write to this store (a growth would wait for the scan itself).
 #ifndef PROVISOR_MASTER_STORE_LMDB_STORE_H_
 #define PROVISOR_MASTER_STORE_LMDB_STORE_H_
 
@@ -14,8 +25,10 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "common/clock.h"
 #include "master/store/lmdb.h"
@@ -47,7 +60,36 @@ class LmdbStore final : public Store {
   uint64_t WaitForRevision(uint64_t after, Duration timeout) override;
   StatusOr<StoreInfo> Info() override;
 
+  std::string store_id() const override;
+  // Kinds in reference order (key epochs, templates, packages, client
+  // classes, models, subscribers, devices, slaves), keys sorted within a
+  // kind. batch_size 0 is INVALID_ARGUMENT.
+  Status Scan(size_t batch_size, const std::function<Status(const ScanHeader&)>& begin,
+              const std::function<Status(std::vector<v1::Entity>&)>& each) override;
+  // An empty batch is a no-op. INVALID_ARGUMENT (nothing written) when the
+  // first revision is not after revision(), revisions decrease, or a
+  // change's kind, key and entity disagree. Gaps between revisions are not
+  // checked. Change-log entries are stored as given (upstream timestamps,
+  // so age-based compaction follows the upstream's clock).
+  Status ApplyReplicated(const std::vector<v1::Change>& changes) override;
+  // Allowed again while restoring (starts over, e.g. after a crash).
+  Status BeginRestore() override;
+  // FAILED_PRECONDITION unless restoring. Commits in transactions of at
+  // most kRestoreBatch entities (or ~64 MiB); a repeated key replaces.
+  Status RestoreEntities(const std::vector<v1::Entity>& entities) override;
+  // FAILED_PRECONDITION unless restoring; INVALID_ARGUMENT for an empty id.
+  Status FinishRestore(const std::string& store_id, uint64_t revision) override;
+  bool restoring() const override { return restoring_.load(); }
+
+  static constexpr size_t kRestoreBatch = 2000;
+
  private:
+  static constexpr std::string_view kMetaRevision = "revision";
+  static constexpr std::string_view kMetaFloor = "log_floor";
+  static constexpr std::string_view kMetaLogChanges = "log_changes";
+  static constexpr std::string_view kMetaStoreId = "store_id";
+  static constexpr std::string_view kMetaRestoring = "restoring";
+
   LmdbStore(const StoreOptions& options, const Clock* clock, int lock_fd,
             std::unique_ptr<lmdb::Env> env);
   Status OpenDatabases();
@@ -58,6 +100,24 @@ class LmdbStore final : public Store {
   Status ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_t sequence,
                   v1::Entity* stored);
   Status Compact(MDB_txn* txn, uint64_t* log_changes, uint64_t* floor);
+
+  // Runs `body` in a write transaction and commits; when the map is full
+  // the transaction is aborted, the map doubled and `body` run again.
+  // REQUIRES: write_mu_ held.
+  Status Transact(const std::function<Status(MDB_txn*)>& body);
+  // Makes `revision` visible to revision() and wakes WaitForRevision.
+  void Publish(uint64_t revision);
+  uint64_t ReadMeta(MDB_txn* txn, std::string_view name) const;
+  Status WriteMeta(MDB_txn* txn, std::string_view name, uint64_t value);
+  // Swaps the refs of `kind`/`key` from those of `old` to those of
+  // `updated` (either may be null).
+  Status ReplaceRefs(MDB_txn* txn, v1::EntityKind kind, const std::string& key,
+                     const v1::Entity* old, const v1::Entity* updated);
+  // Appends one change-log entry.
+  Status AppendChange(MDB_txn* txn, uint32_t sequence, const v1::Change& change);
+  // After `added` change-log entries up to `revision`: compacts the log
+  // and records revision, log count and floor in meta.
+  Status EndRevision(MDB_txn* txn, uint64_t revision, uint64_t added);
 
   const StoreOptions options_;
   const Clock* clock_;
@@ -72,6 +132,9 @@ class LmdbStore final : public Store {
   std::atomic<uint64_t> revision_{0};
   std::mutex wait_mu_;
   std::condition_variable wait_cv_;
+  std::atomic<bool> restoring_{false};
+  mutable std::mutex id_mu_;
+  std::string store_id_;  // guarded by id_mu_
 };
 
 }  // namespace provisor

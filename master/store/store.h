@@ -11,6 +11,7 @@
 #define PROVISOR_MASTER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -70,6 +71,15 @@ struct StoreInfo {
   uint64_t log_changes = 0;
   std::map<std::string, uint64_t> counts;  // entities per kind name
   uint64_t map_size = 0;
+  std::string store_id;
+  bool restoring = false;  // a snapshot restore is under way (relay)
+};
+
+// What a consistent scan of the whole store starts with.
+struct ScanHeader {
+  uint64_t revision = 0;
+  std::string store_id;
+  uint64_t entities = 0;  // how many `each` will be given in total
 };
 
 class Store {
@@ -90,6 +100,35 @@ class Store {
   // Blocks until revision() > after or `timeout` passes; returns revision().
   virtual uint64_t WaitForRevision(uint64_t after, Duration timeout) = 0;
   virtual StatusOr<StoreInfo> Info() = 0;
+
+  // A random id given to the store when it was created (or adopted from an
+  // upstream master by a snapshot restore). Revisions are only comparable
+  // within one store id.
+  virtual std::string store_id() const = 0;
+
+  // Reads every entity at one consistent revision (one read transaction):
+  // `begin` once, then `each` with batches of at most `batch_size`
+  // entities, every kind, key-ring epochs included. A non-OK status from a
+  // callback stops the scan and is returned. Writers are not blocked.
+  virtual Status Scan(size_t batch_size, const std::function<Status(const ScanHeader&)>& begin,
+                      const std::function<Status(std::vector<v1::Entity>&)>& each) = 0;
+
+  // Replication (a relay master following an upstream). The upstream has
+  // already validated and checked integrity, so these do neither.
+  //
+  // Applies changes exactly as committed upstream: same revision numbers,
+  // same change-log entries. Whole revisions, each > revision(); all or
+  // nothing. FAILED_PRECONDITION while a restore is under way.
+  virtual Status ApplyReplicated(const std::vector<v1::Change>& changes) = 0;
+  // Replaces the whole store by a snapshot: Begin wipes every entity and
+  // the change log and marks the store restoring (persisted, so a crash
+  // mid-restore is seen at the next start); Restore adds entities (each
+  // call its own transaction); Finish sets the revision and store id, the
+  // log floor to `revision`, and clears the mark.
+  virtual Status BeginRestore() = 0;
+  virtual Status RestoreEntities(const std::vector<v1::Entity>& entities) = 0;
+  virtual Status FinishRestore(const std::string& store_id, uint64_t revision) = 0;
+  virtual bool restoring() const = 0;
 };
 
 }  // namespace provisor

@@ -17,9 +17,12 @@ class SnapshotSource final : public EntitySource {
   explicit SnapshotSource(const GenerationSnapshot& s) : s_(s) {}
   Status Find(v1::EntityKind kind, const std::string& key, v1::Entity* out) const override {
     switch (kind) {
-      case v1::ENTITY_KIND_DEVICE: return Copy(s_.devices, key, "device", out->mutable_device());
+      case v1::ENTITY_KIND_DEVICE:
+        if (s_.FindDevice(key, out->mutable_device())) return Status::Ok();
+        return NotFoundError("device " + key + " not found");
       case v1::ENTITY_KIND_SUBSCRIBER:
-        return Copy(s_.subscribers, key, "subscriber", out->mutable_subscriber());
+        if (s_.FindSubscriber(key, out->mutable_subscriber())) return Status::Ok();
+        return NotFoundError("subscriber " + key + " not found");
       case v1::ENTITY_KIND_MODEL: return Copy(s_.models, key, "model", out->mutable_model());
       case v1::ENTITY_KIND_TEMPLATE:
         return Copy(s_.templates, key, "template", out->mutable_template_());
@@ -31,11 +34,11 @@ class SnapshotSource final : public EntitySource {
   }
 
  private:
-  template <typename Map, typename Message>
-  static Status Copy(const Map& map, const std::string& key, const char* what, Message* out) {
-    auto it = map.find(key);
-    if (it == map.end()) return NotFoundError(std::string(what) + " " + key + " not found");
-    *out = it->second;
+  template <typename Table, typename Message>
+  static Status Copy(const Table& table, const std::string& key, const char* what, Message* out) {
+    const auto* found = table.Find(key);
+    if (found == nullptr) return NotFoundError(std::string(what) + " " + key + " not found");
+    *out = **found;
     return Status::Ok();
   }
   const GenerationSnapshot& s_;
@@ -100,19 +103,19 @@ std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
     for (size_t k = i; k + 12 <= j; ++k) {
       StatusOr<std::string> mac = CanonicalMac(lower.substr(k, 12));
       if (!mac.ok()) continue;
-      auto device = snap.devices.find(*mac);
-      if (device == snap.devices.end()) continue;
-      auto model = snap.models.find(device->second.model());
-      if (model == snap.models.end()) continue;
+      v1::Device device;
+      if (!snap.FindDevice(*mac, &device)) continue;
+      const v1::DeviceModel* model = snap.FindModel(device.model());
+      if (model == nullptr) continue;
       bool listed = false;
-      for (const std::string& pattern : model->second.file_names()) {
+      for (const std::string& pattern : model->file_names()) {
         std::string expected = Lower(pattern);
         size_t at = expected.find("{mac}");
         if (at != std::string::npos) expected.replace(at, 5, lower.substr(k, 12));
         if (expected == lower) listed = true;
       }
       if (!listed) continue;
-      if (device->second.last_binding().ip() != client.HostString()) continue;
+      if (device.last_binding().ip() != client.HostString()) continue;
       return *mac;
     }
     i = j;
@@ -127,7 +130,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   const uint32_t client_ip = Ipv4(client);
 
   std::string mac;
-  TokenCheck check = VerifyToken(snap->keys, options_.tokens, name, client_ip, now);
+  TokenCheck check = VerifyToken(snap->keys, snap->tokens, name, client_ip, now);
   if (check.ok()) {
     mac = ClaimsMac(check.claims);
   } else if (check.refusal == TokenRefusal::kMalformed) {
@@ -139,9 +142,9 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
     return Refuse(static_cast<FetchRefusal>(static_cast<int>(check.refusal) - 1));
   }
 
-  auto device = snap->devices.find(mac);
-  if (device == snap->devices.end()) return Refuse(FetchRefusal::kDeviceUnknown);
-  if (device->second.state() == v1::DEVICE_STATE_SUSPENDED) {
+  v1::Device device;
+  if (!snap->FindDevice(mac, &device)) return Refuse(FetchRefusal::kDeviceUnknown);
+  if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
     return Refuse(FetchRefusal::kDeviceSuspended);
   }
 

@@ -56,8 +56,8 @@ enum class FetchRefusal {
 };
 std::string_view FetchRefusalName(FetchRefusal r);
 
+// Token policy (ttl, IP binding) comes from the master with the snapshot.
 struct ProviderOptions {
-  TokenPolicy tokens;
   bool native_names = false;
   ClusterInfo cluster;  // this slave as devices reach it
 };
@@ -67,6 +67,13 @@ class GenerationProvider final : public tftp::ContentProvider {
   GenerationProvider(const SnapshotHolder* snapshots, ProviderOptions options, const Clock* clock);
 
   tftp::FetchResult Fetch(std::string_view name, const SocketAddress& client) override;
+
+  // Where devices reach this slave (the resync URL in configurations).
+  // Call before serving starts.
+  void SetCluster(std::string server, uint16_t port) {
+    options_.cluster.server = std::move(server);
+    options_.cluster.port = port;
+  }
 
   uint64_t refusals(FetchRefusal r) const {
     return refusals_[static_cast<size_t>(r)].load(std::memory_order_relaxed);
@@ -80,7 +87,7 @@ class GenerationProvider final : public tftp::ContentProvider {
                                const SocketAddress& client) const;
 
   const SnapshotHolder* snapshots_;
-  const ProviderOptions options_;
+  ProviderOptions options_;
   const Clock* clock_;
   TemplateCache templates_;
   ZoneCache zones_;

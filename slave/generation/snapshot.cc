@@ -2,16 +2,36 @@
 
 #include <algorithm>
 
+#include "common/entity.h"
+
 namespace provisor {
 namespace {
 
-template <typename Map, typename Message>
-void PutOrErase(Map& map, const std::string& key, bool deleted, const Message& value) {
+template <typename T>
+void PutParsed(ParsedTable<T>& table, const std::string& key, bool deleted, const T& value) {
   if (deleted) {
-    map.erase(key);
+    table.Erase(key);
   } else {
-    map[key] = value;
+    table.Put(key, std::make_shared<const T>(value));
   }
+}
+
+void PutBytes(ShardedTable<std::string>& table, const std::string& key, bool deleted,
+              const google::protobuf::MessageLite& value) {
+  if (deleted) {
+    table.Erase(key);
+  } else {
+    table.Put(key, value.SerializeAsString());
+  }
+}
+
+void PutKey(KeyRing& keys, const v1::KeyEpoch& epoch) {
+  TokenKey k;
+  k.epoch = static_cast<uint32_t>(epoch.epoch());
+  const std::string& bytes = epoch.key();
+  if (bytes.size() != k.key.size()) return;
+  std::copy(bytes.begin(), bytes.end(), k.key.begin());
+  keys.Put(k);
 }
 
 }  // namespace
@@ -22,27 +42,47 @@ void GenerationSnapshot::Apply(const v1::Change& change) {
   const bool deleted = change.deleted();
   const v1::Entity& e = change.entity();
   switch (change.kind()) {
-    case v1::ENTITY_KIND_DEVICE: PutOrErase(devices, key, deleted, e.device()); break;
-    case v1::ENTITY_KIND_SUBSCRIBER: PutOrErase(subscribers, key, deleted, e.subscriber()); break;
-    case v1::ENTITY_KIND_MODEL: PutOrErase(models, key, deleted, e.model()); break;
-    case v1::ENTITY_KIND_TEMPLATE: PutOrErase(templates, key, deleted, e.template_()); break;
-    case v1::ENTITY_KIND_PACKAGE: PutOrErase(packages, key, deleted, e.package()); break;
-    case v1::ENTITY_KIND_CLIENT_CLASS:
-      PutOrErase(classes, key, deleted, e.client_class());
+    case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, deleted, e.device()); break;
+    case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, deleted, e.subscriber()); break;
+    case v1::ENTITY_KIND_MODEL: PutParsed(models, key, deleted, e.model()); break;
+    case v1::ENTITY_KIND_TEMPLATE: PutParsed(templates, key, deleted, e.template_()); break;
+    case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, deleted, e.package()); break;
+    case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, deleted, e.client_class()); break;
+    case v1::ENTITY_KIND_KEY_EPOCH:
+      if (!deleted) PutKey(keys, e.key_epoch());  // old epochs simply stop being accepted
       break;
-    case v1::ENTITY_KIND_KEY_EPOCH: {
-      if (deleted) break;  // old epochs simply stop being accepted
-      TokenKey k;
-      k.epoch = static_cast<uint32_t>(e.key_epoch().epoch());
-      const std::string& bytes = e.key_epoch().key();
-      if (bytes.size() != k.key.size()) break;
-      std::copy(bytes.begin(), bytes.end(), k.key.begin());
-      keys.Put(k);
-      break;
-    }
     default:
-      break;  // slaves are not needed to generate
+      break;  // slaves do not need it to generate
   }
+}
+
+void GenerationSnapshot::Put(const v1::Entity& e) {
+  const std::string key = KeyOf(e);
+  switch (KindOf(e)) {
+    case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, false, e.device()); break;
+    case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, false, e.subscriber()); break;
+    case v1::ENTITY_KIND_MODEL: PutParsed(models, key, false, e.model()); break;
+    case v1::ENTITY_KIND_TEMPLATE: PutParsed(templates, key, false, e.template_()); break;
+    case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, false, e.package()); break;
+    case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, false, e.client_class()); break;
+    case v1::ENTITY_KIND_KEY_EPOCH: PutKey(keys, e.key_epoch()); break;
+    default: break;
+  }
+}
+
+bool GenerationSnapshot::FindDevice(std::string_view mac, v1::Device* out) const {
+  const std::string* bytes = devices.Find(mac);
+  return bytes != nullptr && out->ParseFromString(*bytes);
+}
+
+bool GenerationSnapshot::FindSubscriber(std::string_view id, v1::Subscriber* out) const {
+  const std::string* bytes = subscribers.Find(id);
+  return bytes != nullptr && out->ParseFromString(*bytes);
+}
+
+const v1::DeviceModel* GenerationSnapshot::FindModel(std::string_view id) const {
+  const std::shared_ptr<const v1::DeviceModel>* model = models.Find(id);
+  return model == nullptr ? nullptr : model->get();
 }
 
 }  // namespace provisor

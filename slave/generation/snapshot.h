@@ -1,36 +1,61 @@
 // GenerationSnapshot: the generation data a slave holds in memory (devices,
 // subscribers, models, templates, packages, client classes and the token
-// key ring) at one revision. Built by applying the master's changes in
-// order; published as an immutable std::shared_ptr<const GenerationSnapshot>
-// that TFTP loops read without locks while a newer one is being built.
+// key ring) at one revision of one master store. Built by applying the
+// master's changes in order (or a full snapshot); published as an immutable
+// std::shared_ptr<const GenerationSnapshot> that TFTP loops read without
+// locks while the next version is being built.
 //
-// Thread-safety: immutable once published; Apply only while building.
+// Copying a snapshot is cheap: tables are sharded and copy-on-write (see
+// sharded_table.h), so applying a batch of changes to a copy of a
+// million-device snapshot clones only the shards the batch touches.
+// Devices and subscribers are kept as their serialized bytes (compact;
+// parsed per request, which costs far less than rendering); the few
+// models, templates, packages and classes are kept parsed.
+//
+// Thread-safety: immutable once published; Apply only on a private copy.
 #ifndef PROVISOR_SLAVE_GENERATION_SNAPSHOT_H_
 #define PROVISOR_SLAVE_GENERATION_SNAPSHOT_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
-#include <unordered_map>
 
 #include "common/token/key_ring.h"
+#include "common/token/token.h"
 #include "provisor/v1/model.pb.h"
+#include "slave/generation/sharded_table.h"
 
 namespace provisor {
 
+template <typename T>
+using ParsedTable = ShardedTable<std::shared_ptr<const T>>;
+
 struct GenerationSnapshot {
+  static constexpr size_t kBigTableShards = 1024;
+  static constexpr size_t kSmallTableShards = 8;
+
   explicit GenerationSnapshot(Duration rotate_every) : keys(rotate_every) {}
 
+  std::string store_id;  // the master store these revisions belong to
   uint64_t revision = 0;
-  std::unordered_map<std::string, v1::Device> devices;  // by canonical MAC
-  std::unordered_map<std::string, v1::Subscriber> subscribers;
-  std::unordered_map<std::string, v1::DeviceModel> models;
-  std::unordered_map<std::string, v1::Template> templates;
-  std::unordered_map<std::string, v1::ServicePackage> packages;
-  std::unordered_map<std::string, v1::ClientClass> classes;
+  ShardedTable<std::string> devices{kBigTableShards};      // canonical MAC -> v1::Device bytes
+  ShardedTable<std::string> subscribers{kBigTableShards};  // id -> v1::Subscriber bytes
+  ParsedTable<v1::DeviceModel> models{kSmallTableShards};
+  ParsedTable<v1::Template> templates{kSmallTableShards};
+  ParsedTable<v1::ServicePackage> packages{kSmallTableShards};
+  ParsedTable<v1::ClientClass> classes{kSmallTableShards};
   KeyRing keys;
+  TokenPolicy tokens;  // the master's: ttl, bind_client_ip
 
   // Applies one committed change (a put or a delete of any kind).
   void Apply(const v1::Change& change);
+  // Adds one entity of a snapshot (its key derived as the master does).
+  void Put(const v1::Entity& entity);
+
+  // Parsed lookups; false when absent (or, never expected, unparsable).
+  bool FindDevice(std::string_view mac, v1::Device* out) const;
+  bool FindSubscriber(std::string_view id, v1::Subscriber* out) const;
+  const v1::DeviceModel* FindModel(std::string_view id) const;
 };
 
 }  // namespace provisor

@@ -4,16 +4,27 @@
 
 namespace provisor::testing {
 
-MasterProcess::MasterProcess(const std::string& extra_config) {
+MasterProcess::MasterProcess(const std::string& extra_config) : extra(extra_config) {
+  Start("127.0.0.1:0");
+}
+
+void MasterProcess::Start(const std::string& listen) {
+  const std::string where = listen.empty() ? address : listen;
+  // Top-level keys must come before any table: extra goes last.
   config_path = conf.WriteFile("master.toml", "data_dir = \"" + data.path() +
-                                                  "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
-                                                  "log_level = \"warn\"\n" + extra_config);
+                                                  "\"\ngrpc_listen = \"" + where + "\"\n"
+                                                  "log_level = \"warn\"\n" + extra);
   daemon = std::make_unique<Daemon>("provisor-master",
                                     std::vector<std::string>{"--config", config_path}, 1);
   if (!daemon->ready()) {
     throw std::runtime_error("provisor-master did not start: " + daemon->output());
   }
   address = daemon->Address("master grpc").ToString();
+}
+
+void MasterProcess::Stop(int signal) {
+  if (daemon != nullptr) daemon->Stop(signal);
+  daemon.reset();
 }
 
 CommandResult MasterProcess::Ctl(std::vector<std::string> args) const {

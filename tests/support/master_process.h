@@ -1,5 +1,7 @@
 // A provisor-master started for a test: a temporary data directory, a
 // config on 127.0.0.1 port 0, and a way to run provisorctl against it.
+// It can be stopped (cleanly or with SIGKILL) and started again on the same
+// data directory and port, as an operator restarts a master.
 #ifndef PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
 #define PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
 
@@ -19,8 +21,15 @@ struct MasterProcess {
   // Runs build/bin/provisorctl --master <address> args... (deadline 120 s).
   CommandResult Ctl(std::vector<std::string> args) const;
 
+  // Stops the daemon with `signal` (SIGKILL: as a crash).
+  void Stop(int signal);
+  // Starts it again on the same data directory; `listen` defaults to the
+  // address it had (so followers find it again). Throws if it does not start.
+  void Start(const std::string& listen = "");
+
   TempDir data;
   TempDir conf;
+  std::string extra;
   std::string config_path;
   std::unique_ptr<Daemon> daemon;
   std::string address;  // host:port of the gRPC listener

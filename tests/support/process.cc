@@ -120,7 +120,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
 }
 
 Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
-               int listeners, const std::vector<std::string>& wrapper) {
+               int listeners, const std::vector<std::string>& wrapper,
+               const std::string& stderr_path) {
   std::vector<std::string> argv = wrapper;
   argv.push_back(std::string(PROVISOR_BIN_DIR) + "/" + binary);
   argv.insert(argv.end(), args.begin(), args.end());
@@ -130,6 +131,10 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
   if (pid_ == 0) {
     setpgid(0, 0);  // its own group, so nothing it starts outlives the test
     dup2(out_pipe[1], 1);
+    if (!stderr_path.empty()) {
+      int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (err >= 0) dup2(err, 2);
+    }
     std::vector<char*> a = Argv(argv);
     execvp(a[0], a.data());
     _exit(127);

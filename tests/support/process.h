@@ -37,8 +37,9 @@ class Daemon {
   // Starts `binary` (a name in build/bin) with `args`, then waits until it
   // has printed `listeners` "listening ..." lines or exited (deadline 20 s).
   // `wrapper` (e.g. {"strace", "-f", ...}) is put in front of the command.
+  // `stderr_path`, when set, receives the daemon's stderr (else inherited).
   Daemon(const std::string& binary, const std::vector<std::string>& args, int listeners,
-         const std::vector<std::string>& wrapper = {});
+         const std::vector<std::string>& wrapper = {}, const std::string& stderr_path = "");
   ~Daemon();  // SIGKILL if still running
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;

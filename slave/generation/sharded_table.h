@@ -1,0 +1,113 @@
+// ShardedTable<V>: a string-keyed map split into a fixed number of shards,
+// each an immutable hash map shared between copies. Copying a table copies
+// only the shard pointers; the first write to a shard after a copy clones
+// that shard alone (copy-on-write). So a slave can build the next version
+// of a million-entry table by applying a few changes without copying the
+// rest, and publish it while readers keep using the previous version.
+//
+// Thread-safety: a published (const) table may be read from any number of
+// threads; writes only on a private copy that no reader sees yet.
+#ifndef PROVISOR_SLAVE_GENERATION_SHARDED_TABLE_H_
+#define PROVISOR_SLAVE_GENERATION_SHARDED_TABLE_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace provisor {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+template <typename V>
+class ShardedTable {
+ public:
+  using Shard = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+  // `shards` must be a power of two.
+  explicit ShardedTable(size_t shards = 1) : shards_(shards), owned_(shards, false) {}
+
+  ShardedTable(const ShardedTable& other) : shards_(other.shards_), owned_(other.shards_.size(), false),
+                                            size_(other.size_) {}
+  ShardedTable& operator=(const ShardedTable& other) {
+    shards_ = other.shards_;
+    owned_.assign(shards_.size(), false);
+    size_ = other.size_;
+    return *this;
+  }
+  ShardedTable(ShardedTable&&) noexcept = default;
+  ShardedTable& operator=(ShardedTable&&) noexcept = default;
+
+  // Null when absent. Valid while this table (or a copy sharing the shard)
+  // lives and the key is not written in this table.
+  const V* Find(std::string_view key) const {
+    const Shard* shard = shards_[Index(key)].get();
+    if (shard == nullptr) return nullptr;
+    auto it = shard->find(key);
+    return it == shard->end() ? nullptr : &it->second;
+  }
+
+  void Put(std::string_view key, V value) {
+    Shard& shard = Mutable(Index(key));
+    auto [it, inserted] = shard.try_emplace(std::string(key), std::move(value));
+    if (!inserted) {
+      it->second = std::move(value);
+    } else {
+      ++size_;
+    }
+  }
+
+  void Erase(std::string_view key) {
+    const size_t i = Index(key);
+    if (shards_[i] == nullptr || shards_[i]->find(key) == shards_[i]->end()) return;
+    Shard& shard = Mutable(i);
+    shard.erase(shard.find(key));
+    --size_;
+  }
+
+  size_t size() const { return size_; }
+  size_t shard_count() const { return shards_.size(); }
+
+  // Calls fn(key, value) for every entry, in no particular order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    for (const auto& shard : shards_) {
+      if (shard == nullptr) continue;
+      for (const auto& [key, value] : *shard) fn(key, value);
+    }
+  }
+
+  // True when shard `i` is the same object in both tables (tests).
+  bool SharesShardWith(const ShardedTable& other, size_t i) const {
+    return shards_[i] == other.shards_[i];
+  }
+
+ private:
+  size_t Index(std::string_view key) const {
+    // The high bits pick the shard; the map's buckets use the low ones.
+    const size_t h = StringHash{}(key);
+    return (h >> 40) & (shards_.size() - 1);
+  }
+  Shard& Mutable(size_t i) {
+    if (!owned_[i]) {
+      shards_[i] = shards_[i] == nullptr ? std::make_shared<Shard>()
+                                         : std::make_shared<Shard>(*shards_[i]);
+      owned_[i] = true;
+    }
+    return *shards_[i];
+  }
+
+  std::vector<std::shared_ptr<Shard>> shards_;
+  std::vector<bool> owned_;  // cloned by this copy: safe to write in place
+  size_t size_ = 0;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_SLAVE_GENERATION_SHARDED_TABLE_H_

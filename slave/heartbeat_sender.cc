@@ -1,0 +1,86 @@
+#include "slave/heartbeat_sender.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "proto/rpc_channel.h"
+#include "provisor/v1/cluster.grpc.pb.h"
+
+namespace provisor {
+
+class HeartbeatSender::Impl {
+ public:
+  Impl(HeartbeatOptions options, std::function<void(v1::HeartbeatRequest*)> collect, Logger logger)
+      : options_(std::move(options)), collect_(std::move(collect)), logger_(std::move(logger)) {}
+  ~Impl() { Stop(); }
+
+  void Start() {
+    if (thread_.joinable()) return;
+    thread_ = std::thread([this] { Run(); });
+  }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  std::atomic<uint64_t> sent{0};
+  std::atomic<uint64_t> failed{0};
+
+ private:
+  void Run() {
+    auto stub = v1::Cluster::NewStub(MakeChannel(options_.master, options_.tls.get()));
+    Duration interval = options_.interval;
+    bool failing = false;
+    while (true) {
+      v1::HeartbeatRequest request;
+      collect_(&request);
+      v1::HeartbeatResponse response;
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+      grpc::Status status = stub->Heartbeat(&context, request, &response);
+      if (status.ok()) {
+        sent.fetch_add(1, std::memory_order_relaxed);
+        if (failing) logger_->info("heartbeats to {} accepted again", options_.master);
+        failing = false;
+        if (response.heartbeat_interval_ms() > 0) {
+          interval = std::chrono::milliseconds(response.heartbeat_interval_ms());
+        }
+      } else {
+        failed.fetch_add(1, std::memory_order_relaxed);
+        if (!failing) {
+          logger_->warn("heartbeat to {} failed: {}", options_.master, status.error_message());
+        }
+        failing = true;
+      }
+      std::unique_lock<std::mutex> lock(mu_);
+      if (cv_.wait_for(lock, interval, [this] { return stopping_; })) return;
+    }
+  }
+
+  const HeartbeatOptions options_;
+  std::function<void(v1::HeartbeatRequest*)> collect_;
+  Logger logger_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+HeartbeatSender::HeartbeatSender(HeartbeatOptions options,
+                                 std::function<void(v1::HeartbeatRequest*)> collect, Logger logger)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(collect), std::move(logger))) {}
+HeartbeatSender::~HeartbeatSender() = default;
+void HeartbeatSender::Start() { impl_->Start(); }
+void HeartbeatSender::Stop() { impl_->Stop(); }
+uint64_t HeartbeatSender::sent() const { return impl_->sent.load(); }
+uint64_t HeartbeatSender::failed() const { return impl_->failed.load(); }
+
+}  // namespace provisor
