@@ -9,6 +9,7 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(reader.GetString("data_dir", &c.store.data_dir));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("grpc_listen", &c.grpc_listen));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("log_level", &c.log_level));
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("upstream", &c.upstream));
   StatusOr<std::unique_ptr<ConfigReader>> store = reader.Table("store");
   if (!store.ok()) return store.status();
   int64_t max_changes = static_cast<int64_t>(c.store.changelog_max_changes);
@@ -30,12 +31,43 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
                                                   &c.generation.policy.ttl));
   PROVISOR_RETURN_IF_ERROR((*tokens)->GetBool("bind_client_ip", &c.generation.policy.bind_client_ip));
   PROVISOR_RETURN_IF_ERROR((*tokens)->Finish());
+  StatusOr<std::unique_ptr<ConfigReader>> cluster = reader.Table("cluster");
+  if (!cluster.ok()) return cluster.status();
+  Duration dead_after{0};  // 0: not set
+  int64_t max_slaves = static_cast<int64_t>(c.cluster.max_slaves);
+  PROVISOR_RETURN_IF_ERROR((*cluster)->GetDuration(
+      "heartbeat_interval", std::chrono::milliseconds(100), std::chrono::hours(1),
+      &c.cluster.heartbeat_interval));
+  PROVISOR_RETURN_IF_ERROR((*cluster)->GetDuration("dead_after", std::chrono::milliseconds(100),
+                                                   std::chrono::hours(24), &dead_after));
+  PROVISOR_RETURN_IF_ERROR((*cluster)->GetInt("max_slaves", 1, 1024, &max_slaves));
+  PROVISOR_RETURN_IF_ERROR((*cluster)->GetDuration("stall_timeout", std::chrono::seconds(1),
+                                                   std::chrono::hours(1), &c.stall_timeout));
+  PROVISOR_RETURN_IF_ERROR((*cluster)->Finish());
+  PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
+  c.cluster.max_slaves = static_cast<size_t>(max_slaves);
+  if (dead_after == Duration(0)) {
+    c.cluster.dead_after = 3 * c.cluster.heartbeat_interval;
+  } else if (dead_after <= c.cluster.heartbeat_interval) {
+    return InvalidArgumentError(
+        "cluster.dead_after must be longer than cluster.heartbeat_interval");
+  } else {
+    c.cluster.dead_after = dead_after;
+  }
   c.store.changelog_max_changes = static_cast<uint64_t>(max_changes);
   c.store.map_size = static_cast<uint64_t>(map_mib) << 20;
   if (c.store.data_dir.empty()) return InvalidArgumentError("data_dir is not set");
   StatusOr<SocketAddress> listen = SocketAddress::Parse(c.grpc_listen);
   if (!listen.ok()) return InvalidArgumentError("grpc_listen: " + listen.status().message());
+  if (!c.upstream.empty()) {
+    StatusOr<SocketAddress> upstream = SocketAddress::Parse(c.upstream);
+    if (!upstream.ok()) return InvalidArgumentError("upstream: " + upstream.status().message());
+    if (upstream->is_any() || upstream->port() == 0) {
+      return InvalidArgumentError("upstream: " + c.upstream +
+                                  " is not a master's address (an IP address and a port)");
+    }
+  }
   return c;
 }
 

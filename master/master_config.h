@@ -1,6 +1,9 @@
 // MasterConfig: the typed contents of master.toml (see README
 // "Configuration"). Every key has a default except data_dir; unknown keys
-// and out-of-range values are errors that name the key.
+// and out-of-range values are errors that name the key. `upstream` (a
+// relay or warm standby follows that master) must be an IP:port when set;
+// [cluster] dead_after defaults to 3 x heartbeat_interval and must exceed
+// it; [tls] is all of cert, key and ca, or none.
 //
 // Thread-safety: value type.
 #ifndef PROVISOR_MASTER_MASTER_CONFIG_H_
@@ -10,6 +13,8 @@
 
 #include "common/config_reader.h"
 #include "common/status.h"
+#include "common/tls_config.h"
+#include "master/cluster/registry.h"
 #include "master/generation.h"
 #include "master/store/lmdb_store.h"
 
@@ -20,6 +25,12 @@ struct MasterConfig {
   std::string log_level = "info";
   StoreOptions store;  // data_dir is required
   GenerationOptions generation;  // [tokens]
+  std::string upstream;  // host:port of the master to follow; empty: this is a root
+  // [cluster] heartbeat_interval (2s), dead_after (3 x heartbeat_interval),
+  // max_slaves (16); max_events keeps the registry's default.
+  RegistryOptions cluster;
+  Duration stall_timeout = std::chrono::seconds(30);  // [cluster] stall_timeout
+  TlsFiles tls;  // [tls]; all empty: plaintext gRPC
 };
 
 StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader);

@@ -48,6 +48,7 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   if (!diag.ok()) return diag.status();
   PROVISOR_RETURN_IF_ERROR((*diag)->GetBool("enabled", &c.diagnostic_enabled));
   PROVISOR_RETURN_IF_ERROR((*diag)->Finish());
+  PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
 
   if (listen.empty()) return InvalidArgumentError("tftp_listen must name at least one address");
@@ -58,14 +59,18 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
     }
     c.tftp.listen.push_back(*address);
   }
+  if (c.advertise.empty() && !c.tftp.listen.front().is_any()) {
+    c.advertise = c.tftp.listen.front().ToString();
+  }
   if (!c.diagnostic_enabled) {
     if (c.master.empty()) {
       return InvalidArgumentError(
           "master is not set: a slave needs a master, unless [diagnostic] enabled = true");
     }
-    return UnimplementedError(
-        "serving devices from a master is not available in this build; run with "
-        "[diagnostic] enabled = true");
+    if (c.id.empty()) {
+      return InvalidArgumentError(
+          "id is not set: a slave that follows a master needs a unique id (e.g. id = \"tftp-1\")");
+    }
   }
   return c;
 }

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "master/ctl/rpc_error.h"
+#include "proto/rpc_channel.h"
 #include "provisor/v1/admin.grpc.pb.h"
 
 namespace provisor::ctl {
@@ -49,11 +50,9 @@ class GrpcImportStream final : public ImportStream {
 
 AdminClient::AdminClient(ClientOptions options)
     : options_(std::move(options)), stub_(std::make_unique<Stub>()) {
-  grpc::ChannelArguments arguments;
-  // A page of templates can exceed gRPC's 4 MiB default.
-  arguments.SetMaxReceiveMessageSize(-1);
-  stub_->channel = grpc::CreateCustomChannel(options_.master, grpc::InsecureChannelCredentials(),
-                                             arguments);
+  // MakeChannel allows 64 MiB messages: a page of templates can exceed gRPC's
+  // 4 MiB default.
+  stub_->channel = MakeChannel(options_.master, options_.tls ? &*options_.tls : nullptr);
   stub_->admin = v1::Admin::NewStub(stub_->channel);
 }
 

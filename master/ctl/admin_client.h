@@ -1,7 +1,7 @@
 // AdminClient: provisorctl's connection to the master's Admin API. Every
 // unary call has the configured deadline; failures come back as Status with
-// a message for people (rpc_error.h). The gRPC channel connects lazily on the
-// first call. The generated gRPC header stays inside admin_client.cc.
+// a message for people (rpc_error.h). The gRPC channel (proto/rpc_channel.h:
+// mutual TLS when options.tls is set) connects lazily on the first call. The generated gRPC header stays inside admin_client.cc.
 //
 // Thread-safety: thread-safe (gRPC stubs are).
 #ifndef PROVISOR_MASTER_CTL_ADMIN_CLIENT_H_
@@ -9,10 +9,12 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/tls_config.h"
 #include "master/ctl/import_stream.h"
 #include "provisor/v1/admin.pb.h"
 
@@ -21,6 +23,7 @@ namespace provisor::ctl {
 struct ClientOptions {
   std::string master = "127.0.0.1:7400";
   Duration timeout = std::chrono::seconds(10);
+  std::optional<TlsMaterial> tls;  // --tls-ca/--tls-cert/--tls-key; unset: plaintext
 };
 
 class AdminClient {

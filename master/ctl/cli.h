@@ -1,6 +1,7 @@
 // provisorctl's command line: global flags (--master, also $PROVISOR_MASTER;
-// --json; --timeout), the command tree, and the exit codes: 0 success, 1 the
-// request failed (one line on stderr), 2 bad usage.
+// --json; --timeout; --tls-ca/--tls-cert/--tls-key, all three or none, also
+// $PROVISOR_TLS_CA/CERT/KEY), the command tree, and the exit codes: 0
+// success, 1 the request failed (one line on stderr), 2 bad usage.
 //
 // Thread-safety: call once, from main().
 #ifndef PROVISOR_MASTER_CTL_CLI_H_

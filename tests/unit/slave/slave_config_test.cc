@@ -63,6 +63,72 @@ TEST_CASE("bad slave configs name what is wrong") {
         "slave.toml: tftp.timeout: 'soon' is not a duration (examples: 500ms, 2s, 30m, 1h)");
   CHECK(Load("").status().message() ==
         "master is not set: a slave needs a master, unless [diagnostic] enabled = true");
+  CHECK(Load("id = \"s1\"\n").status().message() ==
+        "master is not set: a slave needs a master, unless [diagnostic] enabled = true");
+  CHECK(Load("master = \"10.0.0.1:7400\"\n").status().message() ==
+        "id is not set: a slave that follows a master needs a unique id (e.g. id = \"tftp-1\")");
+  CHECK(Load("master = \"10.0.0.1:7400\"\nid = \"\"\n").status().message() ==
+        "id is not set: a slave that follows a master needs a unique id (e.g. id = \"tftp-1\")");
+}
+
+TEST_CASE("slave following a master: master and id are enough") {
+  auto c = Load(R"(
+id = "tftp-1"
+master = "10.0.0.1:7400"
+tftp_listen = ["10.0.0.5:69", "[fd00::5]:69"]
+weight = 50
+)");
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->diagnostic_enabled);
+  CHECK(c->id == "tftp-1");
+  CHECK(c->master == "10.0.0.1:7400");
+  CHECK(c->weight == 50);
+  CHECK(c->advertise == "10.0.0.5:69");  // the first tftp_listen address
+  CHECK_FALSE(c->tls.enabled());
+}
+
+TEST_CASE("slave advertise: default from tftp_listen unless it is a wildcard") {
+  const std::string head = "id = \"s1\"\nmaster = \"10.0.0.1:7400\"\n";
+  auto any4 = Load(head);  // tftp_listen defaults to 0.0.0.0:69
+  REQUIRE(any4.ok());
+  CHECK(any4->advertise.empty());
+  auto any6 = Load(head + "tftp_listen = [\"[::]:69\", \"10.0.0.5:69\"]\n");
+  REQUIRE(any6.ok());
+  CHECK(any6->advertise.empty());
+  auto v6 = Load(head + "tftp_listen = \"[fd00::5]:6969\"\n");
+  REQUIRE(v6.ok());
+  CHECK(v6->advertise == "[fd00::5]:6969");
+  auto set = Load(head + "tftp_listen = \"0.0.0.0:69\"\nadvertise = \"192.0.2.7:69\"\n");
+  REQUIRE(set.ok());
+  CHECK(set->advertise == "192.0.2.7:69");
+  auto kept = Load(head + "tftp_listen = \"10.0.0.5:69\"\nadvertise = \"192.0.2.7:69\"\n");
+  REQUIRE(kept.ok());
+  CHECK(kept->advertise == "192.0.2.7:69");
+  auto diag = Load("tftp_listen = \"127.0.0.1:0\"\n[diagnostic]\nenabled = true\n");
+  REQUIRE(diag.ok());
+  CHECK(diag->id.empty());  // a diagnostic slave needs no id
+  CHECK(diag->advertise == "127.0.0.1:0");
+}
+
+TEST_CASE("slave tls: all three keys or none") {
+  const std::string head = "id = \"s1\"\nmaster = \"10.0.0.1:7400\"\n";
+  auto c = Load(head + "[tls]\ncert = \"slave.pem\"\nkey = \"slave.key\"\nca = \"ca.pem\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->tls.enabled());
+  CHECK(c->tls.cert == "slave.pem");
+  CHECK(c->tls.key == "slave.key");
+  CHECK(c->tls.ca == "ca.pem");
+  CHECK(Load(head + "[tls]\ncert = \"slave.pem\"\nca = \"ca.pem\"\n").status().message() ==
+        "tls.key is not set: [tls] needs cert, key and ca together (or none of them for "
+        "plaintext gRPC)");
+  CHECK(Load(head + "[tls]\nkey = \"slave.key\"\n").status().message().rfind(
+            "tls.cert is not set", 0) == 0);
+  CHECK(Load(head + "[tls]\ncert = \"a\"\nkey = \"b\"\nca = \"c\"\nverify = false\n")
+            .status()
+            .message() == "slave.toml: tls.verify is not a known setting");
+  auto diag = Load("[tls]\n[diagnostic]\nenabled = true\n");
+  REQUIRE(diag.ok());
+  CHECK_FALSE(diag->tls.enabled());
 }
 
 }  // namespace

@@ -1,0 +1,150 @@
+#include "master/master_config.h"
+
+#include <catch2/catch.hpp>
+
+namespace provisor {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+StatusOr<MasterConfig> Load(const std::string& text) {
+  auto reader = ConfigReader::FromString(text, "master.toml");
+  if (!reader.ok()) return reader.status();
+  return LoadMasterConfig(**reader);
+}
+
+std::string Error(const std::string& text) {
+  StatusOr<MasterConfig> c = Load(text);
+  return c.ok() ? "OK" : c.status().message();
+}
+
+const std::string kBase = "data_dir = \"/var/lib/provisor\"\n";
+
+TEST_CASE("master config: cluster upstream and tls defaults") {
+  auto c = Load(kBase);
+  REQUIRE(c.ok());
+  CHECK(c->upstream.empty());
+  CHECK(c->cluster.heartbeat_interval == seconds(2));
+  CHECK(c->cluster.dead_after == seconds(6));
+  CHECK(c->cluster.max_slaves == 16);
+  CHECK(c->stall_timeout == seconds(30));
+  CHECK_FALSE(c->tls.enabled());
+  CHECK(c->tls.cert.empty());
+  CHECK(c->tls.key.empty());
+  CHECK(c->tls.ca.empty());
+}
+
+TEST_CASE("master config: cluster upstream and tls overrides") {
+  auto c = Load(kBase + R"(
+upstream = "10.0.0.1:7400"
+[cluster]
+heartbeat_interval = "500ms"
+dead_after = "10s"
+max_slaves = 64
+stall_timeout = "1m"
+[tls]
+cert = "/etc/provisor/master.pem"
+key = "/etc/provisor/master.key"
+ca = "/etc/provisor/ca.pem"
+)");
+  REQUIRE(c.ok());
+  CHECK(c->upstream == "10.0.0.1:7400");
+  CHECK(c->cluster.heartbeat_interval == milliseconds(500));
+  CHECK(c->cluster.dead_after == seconds(10));
+  CHECK(c->cluster.max_slaves == 64);
+  CHECK(c->stall_timeout == seconds(60));
+  CHECK(c->tls.enabled());
+  CHECK(c->tls.cert == "/etc/provisor/master.pem");
+  CHECK(c->tls.key == "/etc/provisor/master.key");
+  CHECK(c->tls.ca == "/etc/provisor/ca.pem");
+
+  auto v6 = Load(kBase + "upstream = \"[fd00::1]:7400\"\n");
+  REQUIRE(v6.ok());
+  CHECK(v6->upstream == "[fd00::1]:7400");
+}
+
+TEST_CASE("master config: dead_after defaults to three heartbeat intervals") {
+  auto c = Load(kBase + "[cluster]\nheartbeat_interval = \"500ms\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->cluster.dead_after == milliseconds(1500));
+  auto whole = Load(kBase + "[cluster]\nheartbeat_interval = 5\n");  // integer seconds
+  REQUIRE(whole.ok());
+  CHECK(whole->cluster.heartbeat_interval == seconds(5));
+  CHECK(whole->cluster.dead_after == seconds(15));
+  auto edges = Load(kBase +
+                    "[cluster]\nheartbeat_interval = \"100ms\"\ndead_after = \"101ms\"\n"
+                    "max_slaves = 1\nstall_timeout = \"1h\"\n");
+  REQUIRE(edges.ok());
+  CHECK(edges->cluster.dead_after == milliseconds(101));
+  CHECK(edges->cluster.max_slaves == 1);
+  CHECK(edges->stall_timeout == std::chrono::hours(1));
+  auto most = Load(kBase + "[cluster]\nheartbeat_interval = \"1h\"\nmax_slaves = 1024\n");
+  REQUIRE(most.ok());
+  CHECK(most->cluster.dead_after == std::chrono::hours(3));
+  CHECK(most->cluster.max_slaves == 1024);
+}
+
+TEST_CASE("master config: bad cluster settings name the key") {
+  CHECK(Error(kBase + "[cluster]\nheartbeat_interval = \"50ms\"\n") ==
+        "master.toml: cluster.heartbeat_interval is out of range");
+  CHECK(Error(kBase + "[cluster]\nheartbeat_interval = \"2h\"\n") ==
+        "master.toml: cluster.heartbeat_interval is out of range");
+  CHECK(Error(kBase + "[cluster]\nheartbeat_interval = \"often\"\n") ==
+        "master.toml: cluster.heartbeat_interval: 'often' is not a duration (examples: "
+        "500ms, 2s, 30m, 1h)");
+  CHECK(Error(kBase + "[cluster]\ndead_after = \"2s\"\n") ==
+        "cluster.dead_after must be longer than cluster.heartbeat_interval");
+  CHECK(Error(kBase + "[cluster]\nheartbeat_interval = \"5s\"\ndead_after = \"4s\"\n") ==
+        "cluster.dead_after must be longer than cluster.heartbeat_interval");
+  CHECK(Error(kBase + "[cluster]\ndead_after = \"0\"\n") ==
+        "master.toml: cluster.dead_after is out of range");
+  CHECK(Error(kBase + "[cluster]\nmax_slaves = 0\n") ==
+        "master.toml: cluster.max_slaves must be between 1 and 1024, not 0");
+  CHECK(Error(kBase + "[cluster]\nmax_slaves = 1025\n") ==
+        "master.toml: cluster.max_slaves must be between 1 and 1024, not 1025");
+  CHECK(Error(kBase + "[cluster]\nmax_slaves = \"16\"\n") ==
+        "master.toml: cluster.max_slaves must be an integer");
+  CHECK(Error(kBase + "[cluster]\nstall_timeout = \"500ms\"\n") ==
+        "master.toml: cluster.stall_timeout is out of range");
+  CHECK(Error(kBase + "[cluster]\nstall_timeout = \"2h\"\n") ==
+        "master.toml: cluster.stall_timeout is out of range");
+  CHECK(Error(kBase + "[cluster]\nheartbeat = \"2s\"\n") ==
+        "master.toml: cluster.heartbeat is not a known setting");
+  CHECK(Error(kBase + "cluster = 3\n") == "master.toml: cluster must be a table");
+}
+
+TEST_CASE("master config: upstream must be an address and a port") {
+  CHECK(Error(kBase + "upstream = \"master-1\"\n").rfind("upstream: ", 0) == 0);
+  CHECK(Error(kBase + "upstream = \"10.0.0.1\"\n").rfind("upstream: ", 0) == 0);
+  CHECK(Error(kBase + "upstream = \"0.0.0.0:7400\"\n") ==
+        "upstream: 0.0.0.0:7400 is not a master's address (an IP address and a port)");
+  CHECK(Error(kBase + "upstream = \"10.0.0.1:0\"\n") ==
+        "upstream: 10.0.0.1:0 is not a master's address (an IP address and a port)");
+  CHECK(Error(kBase + "upstream = 7400\n") == "master.toml: upstream must be a string");
+}
+
+TEST_CASE("master config: tls needs cert key and ca together") {
+  CHECK(Error(kBase + "[tls]\ncert = \"m.pem\"\nkey = \"m.key\"\n") ==
+        "tls.ca is not set: [tls] needs cert, key and ca together (or none of them for "
+        "plaintext gRPC)");
+  CHECK(Error(kBase + "[tls]\nca = \"ca.pem\"\n") ==
+        "tls.cert is not set: [tls] needs cert, key and ca together (or none of them for "
+        "plaintext gRPC)");
+  CHECK(Error(kBase + "[tls]\ncert = \"m.pem\"\nca = \"ca.pem\"\n") ==
+        "tls.key is not set: [tls] needs cert, key and ca together (or none of them for "
+        "plaintext gRPC)");
+  CHECK(Error(kBase + "[tls]\ncert = \"m.pem\"\nkey = \"\"\nca = \"ca.pem\"\n").rfind(
+            "tls.key is not set", 0) == 0);
+  CHECK(Error(kBase + "[tls]\ncert = \"m.pem\"\nkey = \"m.key\"\nca = \"ca.pem\"\ncrl = \"x\"\n") ==
+        "master.toml: tls.crl is not a known setting");
+  CHECK(Error(kBase + "[tls]\ncert = 1\n") == "master.toml: tls.cert must be a string");
+  CHECK(Error(kBase + "tls = \"on\"\n") == "master.toml: tls must be a table");
+
+  auto empty = Load(kBase + "[tls]\n");
+  REQUIRE(empty.ok());
+  CHECK_FALSE(empty->tls.enabled());
+}
+
+}  // namespace
+}  // namespace provisor
