@@ -28,19 +28,56 @@ void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::strin
   while (events_.size() > options_.max_events) events_.pop_front();
 }
 
+Status SlaveRegistry::Refuse(const std::string& id) {
+  AddEvent(id, "refused",
+           "refused: this master already has " + std::to_string(options_.max_slaves) +
+               " slaves (max_slaves)");
+  return ResourceExhaustedError("slave " + id + " refused: this master has " +
+                                std::to_string(options_.max_slaves) +
+                                " slaves already; add a relay master for more");
+}
+
+Status SlaveRegistry::Admit(const std::string& id, const std::string& address) {
+  if (id.empty()) return InvalidArgumentError("sync without a slave id");
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slaves_.find(id);
+  if (it != slaves_.end()) {
+    if (!it->second.heard && !address.empty()) it->second.address = address;
+    return Status::Ok();
+  }
+  if (slaves_.size() >= options_.max_slaves) return Refuse(id);
+  SlaveStatus s;
+  s.id = id;
+  s.address = address;
+  s.state = SlaveState::kDown;  // until its first heartbeat
+  slaves_.emplace(id, std::move(s));
+  return Status::Ok();
+}
+
+void SlaveRegistry::SetSyncing(const std::string& id, bool syncing) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = slaves_.find(id);
+  if (it != slaves_.end()) it->second.syncing = syncing;
+}
+
+double SlaveRegistry::EffectiveWeight(const SlaveStatus& slave) const {
+  if (slave.state == SlaveState::kDown || slave.state == SlaveState::kDraining || slave.drained) {
+    return 0;
+  }
+  return slave.weight;
+}
+
+std::optional<Duration> SlaveRegistry::HeartbeatAge(const SlaveStatus& slave) const {
+  if (!slave.heard) return std::nullopt;
+  return clock_->Now() - slave.last_heartbeat;
+}
+
 Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
   if (heartbeat.slave_id.empty()) return InvalidArgumentError("heartbeat without a slave id");
   std::lock_guard<std::mutex> lock(mu_);
   auto it = slaves_.find(heartbeat.slave_id);
   if (it == slaves_.end()) {
-    if (slaves_.size() >= options_.max_slaves) {
-      AddEvent(heartbeat.slave_id, "refused",
-               "refused: this master already has " + std::to_string(options_.max_slaves) +
-                   " slaves (max_slaves)");
-      return ResourceExhaustedError("slave " + heartbeat.slave_id + " refused: this master has " +
-                                    std::to_string(options_.max_slaves) +
-                                    " slaves already; add a relay master for more");
-    }
+    if (slaves_.size() >= options_.max_slaves) return Refuse(heartbeat.slave_id);
     SlaveStatus s;
     s.id = heartbeat.slave_id;
     s.state = SlaveState::kDown;  // becomes up just below
@@ -51,6 +88,7 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
   s.address = heartbeat.address;
   if (!s.weight_overridden) s.weight = heartbeat.weight;
   s.last = heartbeat;
+  s.heard = true;
   s.last_heartbeat = clock_->Now();
   s.state = s.drained ? SlaveState::kDraining : SlaveState::kUp;
   if (was_down) AddEvent(s.id, "up", "heartbeat from " + heartbeat.address);
@@ -61,7 +99,7 @@ void SlaveRegistry::Tick() {
   std::lock_guard<std::mutex> lock(mu_);
   const MonoTime now = clock_->Now();
   for (auto& [id, s] : slaves_) {
-    if (s.state == SlaveState::kDown) continue;
+    if (s.state == SlaveState::kDown || !s.heard) continue;
     if (now - s.last_heartbeat >= options_.dead_after) {
       s.state = SlaveState::kDown;
       AddEvent(id, "down", "no heartbeat for " + Seconds(now - s.last_heartbeat) +

@@ -3,8 +3,10 @@
 // and weight); a slave silent for `dead_after` is marked down, and up again
 // on its next heartbeat; operators set weights and drain/undrain. Every
 // transition is recorded as an event with its time and reason. At most
-// `max_slaves` slaves may register; the next is refused with a clear error.
-// Time comes from the caller (a Clock in production, a fake in tests).
+// `max_slaves` slaves may register (by heartbeat, or by opening a Sync
+// stream: Admit); the next is refused with a clear error. A slave admitted
+// but never heard from is down, with no heartbeat age. Time comes from the
+// caller (a Clock in production, a fake in tests).
 //
 // Thread-safety: thread-safe.
 #ifndef PROVISOR_MASTER_CLUSTER_REGISTRY_H_
@@ -31,6 +33,8 @@ struct Heartbeat {
   double transfers_per_s = 0;
   uint64_t applied_revision = 0;
   double cpu_load = 0;        // 0..1 per core
+  std::map<std::string, uint64_t> failures;  // by reason, since the slave started
+  uint64_t transfers_total = 0;
 };
 
 enum class SlaveState { kUp, kDown, kDraining };
@@ -43,8 +47,10 @@ struct SlaveStatus {
   uint32_t weight = 100;             // operator weight (overrides the slave's)
   bool weight_overridden = false;
   bool drained = false;
-  MonoTime last_heartbeat{};
-  Heartbeat last;                    // the last report
+  bool syncing = false;              // a Sync stream is open
+  bool heard = false;                // false: admitted, no heartbeat yet
+  MonoTime last_heartbeat{};         // REQUIRES heard
+  Heartbeat last;                    // the last report (empty until heard)
 };
 
 struct ClusterEvent {
@@ -67,6 +73,13 @@ class SlaveRegistry {
 
   // RESOURCE_EXHAUSTED for a new slave past max_slaves.
   Status RecordHeartbeat(const Heartbeat& heartbeat);
+  // A slave opening a Sync stream. Known ids are always admitted; a new id
+  // past max_slaves is refused as RecordHeartbeat refuses it. A new slave
+  // stays down until its first heartbeat.
+  Status Admit(const std::string& id, const std::string& address);
+  // Whether `id` has a Sync stream open (shown in status). Unknown ids are
+  // ignored.
+  void SetSyncing(const std::string& id, bool syncing);
   // Marks slaves silent for dead_after as down. Call periodically.
   void Tick();
   Status SetWeight(const std::string& id, uint32_t weight);
@@ -77,8 +90,16 @@ class SlaveRegistry {
   std::vector<ClusterEvent> Events() const;
   const RegistryOptions& options() const { return options_; }
 
+  // What the balancer uses: 0 when down or drained, else the weight (the
+  // operator's or the slave's own).
+  double EffectiveWeight(const SlaveStatus& slave) const;
+  // Time since the last heartbeat; nullopt when never heard from.
+  std::optional<Duration> HeartbeatAge(const SlaveStatus& slave) const;
+
  private:
   void AddEvent(const std::string& id, std::string kind, std::string reason);
+  // Records the "refused" event; returns the error. REQUIRES mu_ held.
+  Status Refuse(const std::string& id);
 
   const RegistryOptions options_;
   const Clock* clock_;

@@ -3,8 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "common/config_reader.h"
+#include "common/tls_config.h"
+#include "master/ctl/cluster_commands.h"
 #include "master/ctl/command.h"
 #include "master/ctl/entity_commands.h"
 #include "master/ctl/import_command.h"
@@ -90,12 +93,20 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
   app.add_flag("--json", json, "print protobuf JSON instead of tables");
   app.add_option("--timeout", timeout, "deadline of each request (10s, 500ms, 2m)")
       ->capture_default_str();
+  TlsFiles tls_files;
+  app.add_option("--tls-ca", tls_files.ca, "mutual TLS: CA the master's certificate is signed by")
+      ->envname("PROVISOR_TLS_CA");
+  app.add_option("--tls-cert", tls_files.cert, "mutual TLS: this client's certificate (PEM)")
+      ->envname("PROVISOR_TLS_CERT");
+  app.add_option("--tls-key", tls_files.key, "mutual TLS: this client's private key (PEM)")
+      ->envname("PROVISOR_TLS_KEY");
 
   CommandSet commands;
   AddEntityCommands(&app, &commands);
   AddImportCommand(&app, &commands);
   AddInfoCommand(&app, &commands);
   AddRenderCommand(&app, &commands);
+  AddClusterCommands(&app, &commands);
 
   try {
     app.parse(argc, argv);
@@ -118,9 +129,29 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
     err << "provisorctl: no command given (see provisorctl --help)\n";
     return kExitUsage;
   }
+  std::optional<TlsMaterial> tls;
+  if (!tls_files.ca.empty() || !tls_files.cert.empty() || !tls_files.key.empty()) {
+    const char* missing = tls_files.ca.empty()     ? "--tls-ca"
+                          : tls_files.cert.empty() ? "--tls-cert"
+                          : tls_files.key.empty()  ? "--tls-key"
+                                                   : nullptr;
+    if (missing != nullptr) {
+      err << "provisorctl: " << missing
+          << " is not set: --tls-ca, --tls-cert and --tls-key go together (or "
+             "PROVISOR_TLS_CA/CERT/KEY)\n";
+      return kExitUsage;
+    }
+    StatusOr<TlsMaterial> material = ReadTlsMaterial(tls_files);
+    if (!material.ok()) {
+      err << "provisorctl: " << OneLine(material.status().message()) << "\n";
+      return kExitFailed;
+    }
+    tls = std::move(*material);
+  }
   CommandEnv env;
   env.client.master = master;
   env.client.timeout = *deadline;
+  env.client.tls = std::move(tls);
   env.json = json;
   env.out = &out;
   env.err = &err;

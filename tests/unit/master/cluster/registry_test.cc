@@ -74,5 +74,99 @@ TEST_CASE("the 17th slave is refused with a clear error") {
   CHECK(r.RecordHeartbeat(Beat("s3")).ok());  // known slaves keep reporting
 }
 
+TEST_CASE("a slave admitted by Sync is down with no heartbeat age until it reports") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.Admit("s1", "10.0.0.1:69").ok());
+  std::optional<SlaveStatus> s = r.Find("s1");
+  REQUIRE(s.has_value());
+  CHECK(s->state == SlaveState::kDown);
+  CHECK_FALSE(s->heard);
+  CHECK(s->address == "10.0.0.1:69");
+  CHECK_FALSE(r.HeartbeatAge(*s).has_value());
+  CHECK(r.EffectiveWeight(*s) == 0);
+  clock.Advance(seconds(60));
+  r.Tick();  // never heard: no "down" event for it
+  CHECK(r.Events().empty());
+  REQUIRE(r.RecordHeartbeat(Beat("s1", 300)).ok());
+  s = r.Find("s1");
+  CHECK(s->state == SlaveState::kUp);
+  CHECK(s->heard);
+  CHECK(r.HeartbeatAge(*s) == Duration(0));
+  CHECK(r.EffectiveWeight(*s) == 300);
+  clock.Advance(seconds(3));
+  CHECK(r.HeartbeatAge(*r.Find("s1")) == Duration(seconds(3)));
+  CHECK(Kinds(r) == std::vector<std::string>{"s1:up"});
+  REQUIRE(r.Admit("s1", "10.9.9.9:69").ok());  // known: admitted, heartbeat address kept
+  CHECK(r.Find("s1")->address == Beat("s1").address);
+  CHECK(r.Admit("", "10.0.0.1:69").code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("Admit refuses a new slave past max_slaves but always admits known ones") {
+  FakeClock clock;
+  RegistryOptions options;
+  options.max_slaves = 2;
+  SlaveRegistry r(options, &clock);
+  REQUIRE(r.RecordHeartbeat(Beat("s1")).ok());
+  REQUIRE(r.Admit("s2", "10.0.0.2:69").ok());
+  Status refused = r.Admit("s3", "10.0.0.3:69");
+  CHECK(refused.code() == StatusCode::kResourceExhausted);
+  CHECK(refused.message() ==
+        "slave s3 refused: this master has 2 slaves already; add a relay master for more");
+  CHECK(r.Events().back().kind == "refused");
+  CHECK(r.Events().back().slave_id == "s3");
+  CHECK(r.RecordHeartbeat(Beat("s3")).code() == StatusCode::kResourceExhausted);
+  CHECK(r.Admit("s1", "").ok());
+  CHECK(r.Admit("s2", "").ok());
+  CHECK(r.Slaves().size() == 2);
+}
+
+TEST_CASE("SetSyncing is shown in the slave status and ignores unknown ids") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.Admit("s1", "10.0.0.1:69").ok());
+  r.SetSyncing("s1", true);
+  CHECK(r.Find("s1")->syncing);
+  r.SetSyncing("s1", false);
+  CHECK_FALSE(r.Find("s1")->syncing);
+  r.SetSyncing("nope", true);
+  CHECK_FALSE(r.Find("nope").has_value());
+  CHECK(r.Events().empty());
+}
+
+TEST_CASE("effective weight is 0 when down or draining and the operator weight wins") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.RecordHeartbeat(Beat("s1", 100)).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 100);
+  REQUIRE(r.SetWeight("s1", 40).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 40);
+  REQUIRE(r.SetDrained("s1", true).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);
+  REQUIRE(r.SetDrained("s1", false).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 40);
+  clock.Advance(seconds(6));
+  r.Tick();
+  CHECK(r.Find("s1")->state == SlaveState::kDown);
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);
+  REQUIRE(r.SetDrained("s1", true).ok());  // drained while down: stays down
+  CHECK(r.Find("s1")->state == SlaveState::kDown);
+  REQUIRE(r.RecordHeartbeat(Beat("s1")).ok());
+  CHECK(r.Find("s1")->state == SlaveState::kDraining);
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);
+}
+
+TEST_CASE("heartbeats keep failures by reason and the transfer total") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  Heartbeat h = Beat("s1");
+  h.failures = {{"bad_token", 3}, {"timeout", 1}};
+  h.transfers_total = 1234;
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  SlaveStatus s = *r.Find("s1");
+  CHECK(s.last.failures == std::map<std::string, uint64_t>{{"bad_token", 3}, {"timeout", 1}});
+  CHECK(s.last.transfers_total == 1234);
+}
+
 }  // namespace
 }  // namespace provisor

@@ -1,0 +1,241 @@
+#include "master/cluster/cluster_service.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+
+#include "common/socket_address.h"
+#include "master/admin_service.h"  // ToGrpc
+#include "master/cluster/sync_streamer.h"
+
+namespace provisor {
+namespace {
+
+constexpr size_t kMaxSlaveIdLength = 64;
+
+// Peer input quoted in a message: one line, bounded.
+std::string Quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text.substr(0, 80))
+    out.push_back(std::isprint(static_cast<unsigned char>(c)) ? c : '?');
+  if (text.size() > 80) out += "...";
+  return out + "'";
+}
+
+bool IsDnsName(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  bool has_letter = false;
+  size_t label = 0;
+  char previous = '.';
+  for (char c : host) {
+    const bool alnum = std::isalnum(static_cast<unsigned char>(c)) != 0;
+    if (std::isalpha(static_cast<unsigned char>(c)) != 0) has_letter = true;
+    if (c == '.') {
+      if (previous == '.' || previous == '-') return false;
+      label = 0;
+    } else if (alnum || c == '-') {
+      if (c == '-' && previous == '.') return false;
+      if (++label > 63) return false;
+    } else {
+      return false;
+    }
+    previous = c;
+  }
+  // All digits and dots would be a (bad) IPv4 address, not a name.
+  return has_letter && previous != '-';
+}
+
+double SecondsOf(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+int64_t Millis(Duration d) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+}
+
+bool FiniteNonNegative(double v) { return std::isfinite(v) && v >= 0; }
+
+StatusOr<provisor::Heartbeat> FromRequest(const v1::HeartbeatRequest& request) {
+  provisor::Status id = ValidateSlaveId(request.slave_id());
+  if (!id.ok()) return id;
+  const std::string who = "slave " + request.slave_id() + ": ";
+  if (!request.address().empty()) {
+    provisor::Status address = ValidateSlaveAddress(request.address());
+    if (!address.ok()) return InvalidArgumentError(who + address.message());
+  }
+  if (!FiniteNonNegative(request.transfers_per_s()) || !FiniteNonNegative(request.cpu_load())) {
+    return InvalidArgumentError(who + "transfers_per_s and cpu_load must be finite and >= 0");
+  }
+  provisor::Heartbeat h;
+  h.slave_id = request.slave_id();
+  h.address = request.address();
+  h.weight = request.weight();
+  h.active_sessions = request.active_sessions();
+  h.transfers_per_s = request.transfers_per_s();
+  h.applied_revision = request.applied_revision();
+  h.cpu_load = request.cpu_load();
+  h.failures.insert(request.failures().begin(), request.failures().end());
+  h.transfers_total = request.transfers_total();
+  return h;
+}
+
+}  // namespace
+
+Status ValidateSlaveId(std::string_view id) {
+  if (id.empty()) return InvalidArgumentError("slave id is empty");
+  if (id.size() > kMaxSlaveIdLength) {
+    return InvalidArgumentError("slave id " + Quote(id) + " is " + std::to_string(id.size()) +
+                                " characters long (at most " + std::to_string(kMaxSlaveIdLength) +
+                                ")");
+  }
+  for (char c : id) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '_' && c != '-') {
+      return InvalidArgumentError("slave id " + Quote(id) +
+                                  " may only contain letters, digits, '.', '_' and '-'");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateSlaveAddress(std::string_view address) {
+  const std::string bad = "address " + Quote(address) + " is not host:port";
+  const size_t colon = address.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return InvalidArgumentError(bad + " (missing host or :port)");
+  }
+  StatusOr<SocketAddress> parsed = SocketAddress::Parse(address);
+  uint16_t port = 0;
+  if (parsed.ok()) {
+    port = parsed->port();
+  } else {
+    const std::string_view host = address.substr(0, colon);
+    const std::string_view port_text = address.substr(colon + 1);
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    if (!IsDnsName(host) || ec != std::errc() || end != port_text.data() + port_text.size() ||
+        port_text.empty() || value > 65535) {
+      return InvalidArgumentError(bad + " (a numeric IP or DNS name, and a port 1..65535)");
+    }
+    port = static_cast<uint16_t>(value);
+  }
+  if (port == 0) return InvalidArgumentError(bad + " (port 0)");
+  return Status::Ok();
+}
+
+ClusterService::ClusterService(SlaveRegistry* registry, Store* store, SyncStreamer* streamer,
+                               const Clock* clock, ClusterServiceInfo info)
+    : registry_(registry),
+      store_(store),
+      streamer_(streamer),
+      clock_(clock),
+      info_(std::move(info)) {}
+
+grpc::Status ClusterService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
+                                  grpc::ServerWriter<v1::SyncMessage>* writer) {
+  if (streamer_ == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this master does not serve Sync");
+  }
+  return streamer_->Serve(context, request, writer);
+}
+
+grpc::Status ClusterService::Heartbeat(grpc::ServerContext*, const v1::HeartbeatRequest* request,
+                                       v1::HeartbeatResponse* response) {
+  StatusOr<provisor::Heartbeat> heartbeat = FromRequest(*request);
+  if (!heartbeat.ok()) return ToGrpc(heartbeat.status());
+  provisor::Status recorded = registry_->RecordHeartbeat(*heartbeat);
+  if (!recorded.ok()) return ToGrpc(recorded);
+  response->set_master_revision(store_->revision());
+  response->set_heartbeat_interval_ms(Millis(registry_->options().heartbeat_interval));
+  return grpc::Status::OK;
+}
+
+void ClusterService::FillSlave(const SlaveStatus& slave, uint64_t revision,
+                               v1::SlaveStatusProto* out) const {
+  out->set_id(slave.id);
+  out->set_address(slave.address);
+  out->set_state(std::string(SlaveStateName(slave.state)));
+  out->set_weight(slave.weight);
+  out->set_effective_weight(registry_->EffectiveWeight(slave));
+  std::optional<Duration> age = registry_->HeartbeatAge(slave);
+  out->set_heartbeat_age_s(age ? SecondsOf(*age) : -1.0);
+  out->set_active_sessions(slave.last.active_sessions);
+  out->set_transfers_per_s(slave.last.transfers_per_s);
+  out->set_applied_revision(slave.last.applied_revision);
+  const uint64_t applied = slave.last.applied_revision;
+  out->set_revision_lag(revision > applied ? revision - applied : 0);
+  out->set_cpu_load(slave.last.cpu_load);
+  out->mutable_failures()->insert(slave.last.failures.begin(), slave.last.failures.end());
+  out->set_weight_overridden(slave.weight_overridden);
+  out->set_syncing(slave.syncing);
+}
+
+grpc::Status ClusterService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+                                    v1::StatusResponse* response) {
+  const uint64_t revision = store_->revision();
+  response->set_revision(revision);
+  response->set_store_id(store_->store_id());
+  response->set_role(info_.role);
+  response->set_upstream(info_.upstream);
+  response->set_upstream_connected(info_.upstream_connected ? info_.upstream_connected() : false);
+  std::vector<SlaveStatus> slaves = registry_->Slaves();
+  std::sort(slaves.begin(), slaves.end(),
+            [](const SlaveStatus& a, const SlaveStatus& b) { return a.id < b.id; });
+  for (const SlaveStatus& slave : slaves) FillSlave(slave, revision, response->add_slaves());
+  const std::vector<ClusterEvent> events = registry_->Events();
+  const size_t first = events.size() > kMaxStatusEvents ? events.size() - kMaxStatusEvents : 0;
+  for (size_t i = first; i < events.size(); ++i) {
+    v1::ClusterEventProto* e = response->add_events();
+    e->set_time_unix_ms(Millis(events[i].time.time_since_epoch()));
+    e->set_slave_id(events[i].slave_id);
+    e->set_kind(events[i].kind);
+    e->set_reason(events[i].reason);
+  }
+  const RegistryOptions& options = registry_->options();
+  response->set_heartbeat_interval_ms(Millis(options.heartbeat_interval));
+  response->set_dead_after_ms(Millis(options.dead_after));
+  response->set_max_slaves(static_cast<uint32_t>(options.max_slaves));
+  if (streamer_ != nullptr) {
+    const SyncCounters& c = streamer_->counters();
+    auto& sync = *response->mutable_sync();
+    sync["streams_opened"] = c.streams_opened.load();
+    sync["open_streams"] = streamer_->open_streams();
+    sync["snapshots_sent"] = c.snapshots_sent.load();
+    sync["deltas_started"] = c.deltas_started.load();
+    sync["changes_sent"] = c.changes_sent.load();
+    sync["stalled_dropped"] = c.stalled_dropped.load();
+    sync["refused"] = c.refused.load();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ClusterService::Reply(const std::string& id, v1::SlaveStatusProto* response) const {
+  std::optional<SlaveStatus> slave = registry_->Find(id);
+  if (!slave) return ToGrpc(NotFoundError("slave " + id + " not found"));
+  FillSlave(*slave, store_->revision(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext*,
+                                            const v1::SetSlaveWeightRequest* request,
+                                            v1::SlaveStatusProto* response) {
+  if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
+  if (request->weight() > kMaxOperatorWeight) {
+    return ToGrpc(InvalidArgumentError("weight " + std::to_string(request->weight()) +
+                                       " is out of range (0.." + std::to_string(kMaxOperatorWeight) +
+                                       ")"));
+  }
+  provisor::Status set = registry_->SetWeight(request->id(), request->weight());
+  if (!set.ok()) return ToGrpc(set);
+  return Reply(request->id(), response);
+}
+
+grpc::Status ClusterService::SetSlaveDrained(grpc::ServerContext*,
+                                             const v1::SetSlaveDrainedRequest* request,
+                                             v1::SlaveStatusProto* response) {
+  if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
+  provisor::Status set = registry_->SetDrained(request->id(), request->drained());
+  if (!set.ok()) return ToGrpc(set);
+  return Reply(request->id(), response);
+}
+
+}  // namespace provisor

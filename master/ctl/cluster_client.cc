@@ -1,0 +1,78 @@
+#include "master/ctl/cluster_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include "master/ctl/rpc_error.h"
+#include "proto/rpc_channel.h"
+#include "provisor/v1/cluster.grpc.pb.h"
+
+namespace provisor::ctl {
+
+struct ClusterClient::Stub {
+  std::unique_ptr<v1::Cluster::Stub> cluster;
+};
+
+namespace {
+
+Status FromGrpc(const grpc::Status& status, const ClientOptions& options,
+                std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  Status raw(static_cast<StatusCode>(status.error_code()), status.error_message());
+  return DescribeRpcError(raw, RpcContext{options.master, options.timeout, what});
+}
+
+void SetDeadline(grpc::ClientContext* context, const ClientOptions& options) {
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                            options.timeout));
+}
+
+}  // namespace
+
+ClusterClient::ClusterClient(ClientOptions options)
+    : options_(std::move(options)), stub_(std::make_unique<Stub>()) {
+  stub_->cluster =
+      v1::Cluster::NewStub(MakeChannel(options_.master, options_.tls ? &*options_.tls : nullptr));
+}
+
+ClusterClient::~ClusterClient() = default;
+
+StatusOr<v1::StatusResponse> ClusterClient::ClusterStatus() {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::StatusResponse response;
+  provisor::Status status = FromGrpc(
+      stub_->cluster->Status(&context, v1::StatusRequest(), &response), options_, "cluster status");
+  if (!status.ok()) return status;
+  return response;
+}
+
+StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveWeight(const std::string& id,
+                                                             uint32_t weight) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::SetSlaveWeightRequest request;
+  request.set_id(id);
+  request.set_weight(weight);
+  v1::SlaveStatusProto response;
+  provisor::Status status = FromGrpc(stub_->cluster->SetSlaveWeight(&context, request, &response),
+                                     options_, "slave weights");
+  if (!status.ok()) return status;
+  return response;
+}
+
+StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveDrained(const std::string& id,
+                                                              bool drained) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::SetSlaveDrainedRequest request;
+  request.set_id(id);
+  request.set_drained(drained);
+  v1::SlaveStatusProto response;
+  provisor::Status status = FromGrpc(stub_->cluster->SetSlaveDrained(&context, request, &response),
+                                     options_, "draining slaves");
+  if (!status.ok()) return status;
+  return response;
+}
+
+}  // namespace provisor::ctl

@@ -1,0 +1,40 @@
+// ClusterClient: provisorctl's connection to the master's Cluster API (the
+// NOC side: status, events, slave weights and drain), over the same kind of
+// channel as AdminClient (mutual TLS when options.tls is set). Every call
+// has the configured deadline; failures come back as Status with a message
+// for people (rpc_error.h). The generated gRPC header stays in
+// cluster_client.cc.
+//
+// Thread-safety: thread-safe (gRPC stubs are).
+#ifndef PROVISOR_MASTER_CTL_CLUSTER_CLIENT_H_
+#define PROVISOR_MASTER_CTL_CLUSTER_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "master/ctl/admin_client.h"  // ClientOptions
+#include "provisor/v1/cluster.pb.h"
+
+namespace provisor::ctl {
+
+class ClusterClient {
+ public:
+  explicit ClusterClient(ClientOptions options);
+  ~ClusterClient();
+  ClusterClient(const ClusterClient&) = delete;
+  ClusterClient& operator=(const ClusterClient&) = delete;
+
+  StatusOr<v1::StatusResponse> ClusterStatus();
+  StatusOr<v1::SlaveStatusProto> SetSlaveWeight(const std::string& id, uint32_t weight);
+  StatusOr<v1::SlaveStatusProto> SetSlaveDrained(const std::string& id, bool drained);
+
+ private:
+  struct Stub;
+  ClientOptions options_;
+  std::unique_ptr<Stub> stub_;
+};
+
+}  // namespace provisor::ctl
+
+#endif  // PROVISOR_MASTER_CTL_CLUSTER_CLIENT_H_

@@ -1,0 +1,115 @@
+#include "master/ctl/cluster_commands.h"
+
+#include <CLI/CLI.hpp>
+
+#include "master/ctl/cluster_client.h"
+#include "master/ctl/cluster_format.h"
+#include "master/ctl/text.h"
+
+namespace provisor::ctl {
+namespace {
+
+class StatusCommand final : public Command {
+ public:
+  CommandResult Run(const CommandEnv& env) override {
+    ClusterClient client(env.client);
+    StatusOr<v1::StatusResponse> status = client.ClusterStatus();
+    if (!status.ok()) return CommandResult::From(status.status());
+    *env.out << (env.json ? StatusJson(*status) + "\n" : FormatStatus(*status));
+    return CommandResult::Ok();
+  }
+};
+
+class EventsCommand final : public Command {
+ public:
+  explicit EventsCommand(CLI::App* app) {
+    app->add_option("--slave", slave_, "only the events of this slave");
+  }
+
+  CommandResult Run(const CommandEnv& env) override {
+    ClusterClient client(env.client);
+    StatusOr<v1::StatusResponse> status = client.ClusterStatus();
+    if (!status.ok()) return CommandResult::From(status.status());
+    std::vector<v1::ClusterEventProto> events;
+    for (const v1::ClusterEventProto& e : status->events()) {
+      if (slave_.empty() || e.slave_id() == slave_) events.push_back(e);
+    }
+    *env.out << (env.json ? EventsJson(events) + "\n" : FormatEvents(events));
+    return CommandResult::Ok();
+  }
+
+ private:
+  std::string slave_;
+};
+
+CommandResult PrintSlave(const CommandEnv& env, const StatusOr<v1::SlaveStatusProto>& slave) {
+  if (!slave.ok()) return CommandResult::From(slave.status());
+  if (env.json) {
+    *env.out << SlaveJson(*slave) << "\n";
+  } else {
+    Table table = MakeSlaveTable();
+    table.AddRow(SlaveRow(*slave));
+    *env.out << table.Render();
+  }
+  return CommandResult::Ok();
+}
+
+class WeightCommand final : public Command {
+ public:
+  explicit WeightCommand(CLI::App* app) {
+    app->add_option("ID", id_, "the slave's id")->required();
+    app->add_option("N", weight_, "operator weight 0..10000 (0: no new devices)")->required();
+  }
+
+  CommandResult Run(const CommandEnv& env) override {
+    if (Trim(weight_).empty()) return CommandResult::Usage("slave weight: N is empty");
+    StatusOr<uint32_t> weight = ParseUint32(weight_, 10000);
+    if (!weight.ok()) {
+      return CommandResult::Usage("slave weight: weight " + weight.status().message());
+    }
+    ClusterClient client(env.client);
+    return PrintSlave(env, client.SetSlaveWeight(id_, *weight));
+  }
+
+ private:
+  std::string id_;
+  std::string weight_;
+};
+
+class DrainCommand final : public Command {
+ public:
+  DrainCommand(CLI::App* app, bool drained) : drained_(drained) {
+    app->add_option("ID", id_, "the slave's id")->required();
+  }
+
+  CommandResult Run(const CommandEnv& env) override {
+    ClusterClient client(env.client);
+    return PrintSlave(env, client.SetSlaveDrained(id_, drained_));
+  }
+
+ private:
+  const bool drained_;
+  std::string id_;
+};
+
+}  // namespace
+
+void AddClusterCommands(CLI::App* app, CommandSet* commands) {
+  CLI::App* status = app->add_subcommand(
+      "status", "every slave's state, weights, heartbeat age, load and revision lag");
+  commands->Add(status, std::make_unique<StatusCommand>());
+  CLI::App* events = app->add_subcommand("events", "recent cluster events (oldest first)");
+  commands->Add(events, std::make_unique<EventsCommand>(events));
+
+  CLI::App* slave = app->add_subcommand("slave", "steer a slave: weight, drain, undrain");
+  slave->require_subcommand(1);
+  CLI::App* weight = slave->add_subcommand("weight", "set a slave's operator weight");
+  commands->Add(weight, std::make_unique<WeightCommand>(weight));
+  CLI::App* drain =
+      slave->add_subcommand("drain", "send no new devices to a slave (it keeps serving)");
+  commands->Add(drain, std::make_unique<DrainCommand>(drain, true));
+  CLI::App* undrain = slave->add_subcommand("undrain", "send devices to a drained slave again");
+  commands->Add(undrain, std::make_unique<DrainCommand>(undrain, false));
+}
+
+}  // namespace provisor::ctl

@@ -1,0 +1,165 @@
+#include "master/ctl/cluster_format.h"
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace provisor::ctl {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string Decimal(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
+  return buffer;
+}
+
+// 100 -> "100", 12.5 -> "12.5".
+std::string Weight(double value) {
+  return value == std::floor(value) ? Decimal(value, 0) : Decimal(value, 1);
+}
+
+Json SlaveObject(const v1::SlaveStatusProto& slave) {
+  Json failures = Json::object();
+  std::map<std::string, uint64_t> sorted(slave.failures().begin(), slave.failures().end());
+  for (const auto& [reason, count] : sorted) failures[reason] = count;
+  return Json{
+      {"id", slave.id()},
+      {"address", slave.address()},
+      {"state", slave.state()},
+      {"weight", slave.weight()},
+      {"weight_overridden", slave.weight_overridden()},
+      {"effective_weight", slave.effective_weight()},
+      {"heartbeat_age_s", slave.heartbeat_age_s()},
+      {"active_sessions", slave.active_sessions()},
+      {"transfers_per_s", slave.transfers_per_s()},
+      {"applied_revision", slave.applied_revision()},
+      {"revision_lag", slave.revision_lag()},
+      {"cpu_load", slave.cpu_load()},
+      {"syncing", slave.syncing()},
+      {"failures", failures},
+  };
+}
+
+Json EventArray(const std::vector<v1::ClusterEventProto>& events) {
+  Json out = Json::array();
+  for (const v1::ClusterEventProto& e : events) {
+    out.push_back(Json{{"time", FormatEventTime(e.time_unix_ms())},
+                       {"time_unix_ms", e.time_unix_ms()},
+                       {"slave_id", e.slave_id()},
+                       {"kind", e.kind()},
+                       {"reason", e.reason()}});
+  }
+  return out;
+}
+
+std::string Dump(const Json& json) {
+  return json.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+Table MakeSlaveTable() {
+  return Table({"ID", "ADDRESS", "STATE", "WEIGHT", "EFFECTIVE", "LAST HEARTBEAT", "SESSIONS",
+                "TRANSFERS/S", "REVISION LAG"});
+}
+
+std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave) {
+  return {slave.id(),
+          slave.address().empty() ? "-" : slave.address(),
+          slave.state(),
+          std::to_string(slave.weight()) + (slave.weight_overridden() ? "*" : ""),
+          Weight(slave.effective_weight()),
+          FormatAge(slave.heartbeat_age_s()),
+          std::to_string(slave.active_sessions()),
+          Decimal(slave.transfers_per_s(), 1),
+          std::to_string(slave.revision_lag())};
+}
+
+std::string FormatStatus(const v1::StatusResponse& status) {
+  Table table = MakeSlaveTable();
+  bool overridden = false;
+  for (const v1::SlaveStatusProto& slave : status.slaves()) {
+    table.AddRow(SlaveRow(slave));
+    overridden = overridden || slave.weight_overridden();
+  }
+  std::string out = table.Render();
+  std::string role = status.role().empty() ? "root" : status.role();
+  if (!status.upstream().empty()) {
+    role += " of " + status.upstream() +
+            (status.upstream_connected() ? " (connected)" : " (not connected)");
+  }
+  const int count = status.slaves_size();
+  out += "master revision " + std::to_string(status.revision()) + ", role " + role + ", " +
+         std::to_string(count) + (count == 1 ? " slave" : " slaves") + " (max " +
+         std::to_string(status.max_slaves()) + ")\n";
+  if (overridden) out += "* weight set by an operator\n";
+  return out;
+}
+
+std::string FormatEvents(const std::vector<v1::ClusterEventProto>& events) {
+  if (events.empty()) return "no cluster events\n";
+  Table table({"TIME", "SLAVE", "EVENT", "REASON"});
+  for (const v1::ClusterEventProto& e : events) {
+    table.AddRow({FormatEventTime(e.time_unix_ms()), e.slave_id(), e.kind(), e.reason()});
+  }
+  return table.Render();
+}
+
+std::string StatusJson(const v1::StatusResponse& status) {
+  Json slaves = Json::array();
+  for (const v1::SlaveStatusProto& slave : status.slaves()) slaves.push_back(SlaveObject(slave));
+  std::vector<v1::ClusterEventProto> events(status.events().begin(), status.events().end());
+  Json out{
+      {"revision", status.revision()},
+      {"store_id", status.store_id()},
+      {"role", status.role()},
+      {"upstream", status.upstream()},
+      {"upstream_connected", status.upstream_connected()},
+      {"heartbeat_interval_ms", status.heartbeat_interval_ms()},
+      {"dead_after_ms", status.dead_after_ms()},
+      {"max_slaves", status.max_slaves()},
+      {"sync", Json(std::map<std::string, uint64_t>(status.sync().begin(), status.sync().end()))},
+      {"slaves", slaves},
+      {"events", EventArray(events)},
+  };
+  return Dump(out);
+}
+
+std::string EventsJson(const std::vector<v1::ClusterEventProto>& events) {
+  return Dump(Json{{"events", EventArray(events)}});
+}
+
+std::string SlaveJson(const v1::SlaveStatusProto& slave) { return Dump(SlaveObject(slave)); }
+
+std::string FormatAge(double seconds) {
+  if (seconds < 0 || !std::isfinite(seconds)) return "never";
+  if (seconds < 10) return Decimal(seconds, 1) + "s ago";
+  const long long s = std::llround(std::floor(seconds));
+  char buffer[64];
+  if (s < 60) {
+    std::snprintf(buffer, sizeof(buffer), "%llds ago", s);
+  } else if (s < 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%lldm%02llds ago", s / 60, s % 60);
+  } else if (s < 86400 * 2) {
+    std::snprintf(buffer, sizeof(buffer), "%lldh%02lldm ago", s / 3600, (s % 3600) / 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%lldd ago", s / 86400);
+  }
+  return buffer;
+}
+
+std::string FormatEventTime(int64_t unix_ms) {
+  std::time_t seconds = static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000
+                                                              : (unix_ms - 999) / 1000);
+  std::tm tm{};
+  if (gmtime_r(&seconds, &tm) == nullptr) return std::to_string(unix_ms);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+}  // namespace provisor::ctl
