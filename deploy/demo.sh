@@ -1,40 +1,88 @@
 #!/usr/bin/env bash
-# The main job, for now: start a slave in diagnostic mode on 127.0.0.1 (a
-# free port), fetch a file from it with the real tftp client, print it, and
-# stop the slave. Run deploy/setup.sh first.
+# The farm end to end on 127.0.0.1: a master and two slaves (free ports),
+# the sample data of deploy/examples imported, a filename minted for one
+# device, that file fetched from a slave with the real tftp client and
+# printed, then `provisorctl status`. Everything it started is stopped on
+# exit. Run deploy/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bin=build/bin
 work="$(mktemp -d)"
-slave_pid=""
+pids=()
 cleanup() {
-  if [ -n "$slave_pid" ]; then kill "$slave_pid" 2>/dev/null || true; wait "$slave_pid" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-cat > "$work/slave.toml" <<TOML
-id = "demo-diag"
-tftp_listen = "127.0.0.1:0"
-[diagnostic]
-enabled = true
+# start NAME ROLE ARGS...: runs a daemon, waits for its "listening" line,
+# and leaves the address it announced in $work/NAME.addr.
+start() {
+  local name="$1" role="$2"; shift 2
+  "$@" > "$work/$name.out" 2> "$work/$name.log" &
+  local pid=$!
+  pids+=("$pid")
+  for _ in $(seq 1 200); do
+    if grep -q "^listening $role " "$work/$name.out"; then
+      sed -n "s/^listening $role [a-z]* //p" "$work/$name.out" | head -n 1 > "$work/$name.addr"
+      return
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then cat "$work/$name.log" >&2; exit 1; fi
+    sleep 0.05
+  done
+  echo "$name did not start" >&2; exit 1
+}
+
+mkdir "$work/data"
+cat > "$work/master.toml" <<TOML
+data_dir = "$work/data"
+grpc_listen = "127.0.0.1:0"
+[cluster]
+heartbeat_interval = "500ms"
 TOML
+start master master "$bin/provisor-master" --config "$work/master.toml"
+master="$(cat "$work/master.addr")"
+echo "master   grpc $master"
+ctl() { "$bin/provisorctl" --master "$master" "$@"; }
 
-build/bin/provisor-slave --config "$work/slave.toml" > "$work/stdout" 2> "$work/stderr" &
-slave_pid=$!
-for _ in $(seq 1 100); do
-  if grep -q '^listening slave tftp ' "$work/stdout"; then break; fi
-  if ! kill -0 "$slave_pid" 2>/dev/null; then cat "$work/stderr" >&2; exit 1; fi
-  sleep 0.1
+for id in slave-a slave-b; do
+  cat > "$work/$id.toml" <<TOML
+id = "$id"
+master = "$master"
+tftp_listen = "127.0.0.1:0"
+TOML
+  start "$id" slave "$bin/provisor-slave" --config "$work/$id.toml"
+  echo "$id  tftp $(cat "$work/$id.addr")"
 done
-line="$(grep '^listening slave tftp ' "$work/stdout")"
-echo "$line"
-port="${line##*:}"
 
-echo "\$ tftp 127.0.0.1 $port -c get diag/3000/x"
-(cd "$work" && tftp 127.0.0.1 "$port" -c get diag/3000/x)
-echo "--- received $(wc -c < "$work/x") bytes; first and last lines:"
-head -n 3 "$work/x"
-echo "..."
-tail -n 2 "$work/x"; echo
-echo "--- sha256: $(sha256sum < "$work/x" | cut -d' ' -f1)"
+echo "--- importing deploy/examples"
+ctl import deploy/examples/templates.jsonl > /dev/null
+ctl import deploy/examples/models.csv --kind model > /dev/null
+ctl import deploy/examples/packages.csv --kind package > /dev/null
+ctl import deploy/examples/subscribers.csv --kind subscriber > /dev/null
+ctl import deploy/examples/devices.csv --kind device > /dev/null
+ctl info | head -n 1
+
+# Both slaves have applied the master's revision.
+for _ in $(seq 1 200); do
+  lagging="$(ctl --json status | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+print(sum(1 for r in s["slaves"] if r["state"] != "up" or r["revision_lag"] != 0) + 2 - len(s["slaves"]))')"
+  [ "$lagging" = 0 ] && break
+  sleep 0.05
+done
+
+mac="e0:5f:b9:a1:00:01"
+slave="$(cat "$work/slave-b.addr")"
+filename="$(ctl --json render --mac "$mac" --ip 127.0.0.1 --server "${slave%:*}" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["filename"])')"
+echo "--- device $mac: filename minted by the master, bound to 127.0.0.1"
+echo "$filename"
+echo "\$ tftp ${slave%:*} ${slave##*:} -c get $filename"
+(cd "$work" && tftp "${slave%:*}" "${slave##*:}" -c get "$filename" config.xml)
+cat "$work/config.xml"
+echo "--- provisorctl status"
+ctl status

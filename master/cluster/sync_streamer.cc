@@ -101,7 +101,7 @@ grpc::Status SyncStreamer::Serve(grpc::ServerContext* context, const v1::SyncReq
 
 grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::SyncRequest& request,
                                     grpc::ServerWriter<v1::SyncMessage>* writer, uint64_t id) {
-  const std::string store_id = store_->store_id();
+  std::string store_id = store_->store_id();
   auto set_policy = [this](v1::SyncStart* start) {
     start->set_rotate_every_s(
         std::chrono::duration_cast<std::chrono::seconds>(options_.rotate_every).count());
@@ -145,6 +145,7 @@ grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::Sync
         options_.snapshot_chunk,
         [&](const ScanHeader& header) -> Status {
           snapshot_revision = header.revision;
+          store_id = header.store_id;
           v1::SyncStart* start = message.mutable_start();
           start->set_mode(v1::SyncStart::MODE_SNAPSHOT);
           start->set_store_id(header.store_id);
@@ -184,6 +185,11 @@ grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::Sync
 
   // Then every committed change, in order, as it comes.
   while (!context->IsCancelled()) {
+    // A relay whose store was replaced by a snapshot from its upstream:
+    // revisions here no longer continue the follower's.
+    if (store_->store_id() != store_id || store_->revision() < after) {
+      return ToGrpc(UnavailableError("this master's store was replaced; resync"));
+    }
     StatusOr<std::vector<v1::Change>> changes = store_->ChangesSince(after, options_.delta_batch);
     if (!changes.ok()) {
       if (changes.status().code() == StatusCode::kOutOfRange) {

@@ -5,6 +5,7 @@
 // to stderr in the human format. Exit status: 0 when at least one transfer
 // completed, none failed and no setup error occurred, 1 otherwise, 2 for bad
 // usage.
+#include <fstream>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -101,9 +102,9 @@ int Main(int argc, char** argv) {
   app.add_option("--host", options.host, "Server address (numeric IPv4/IPv6)")
       ->capture_default_str();
   app.add_option("--port", options.port, "Server port")->required();
+  std::string names_file;
   app.add_option("--name", options.names,
                  "File to fetch (repeatable; used round-robin)")
-      ->required()
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_option("--concurrency", options.concurrency,
@@ -132,11 +133,21 @@ int Main(int argc, char** argv) {
                  "Retransmissions before a transfer fails")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--names-file", names_file,
+                 "File with one name to fetch per line (added to --name)");
   app.add_flag("--verify-diag", verify_diag,
                "Check content against diag/<size>/ reference bytes");
   app.add_flag("--json", json, "Print the report as one JSON object");
   try {
     app.parse(argc, argv);
+    if (!names_file.empty()) {
+      std::ifstream in(names_file);
+      if (!in) throw CLI::ValidationError("--names-file", "cannot read " + names_file);
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) options.names.push_back(line);
+      }
+    }
+    if (options.names.empty()) throw CLI::RequiredError("--name or --names-file");
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "tests/support/cluster.h"
+#include "tests/support/file_trace.h"
 #include "tests/support/master_process.h"
 #include "tests/support/process.h"
 
@@ -262,6 +263,32 @@ TEST_CASE("a relay master with two slaves of its own serves the same bytes") {
   }
   // The relay's slaves are its own, not the root's.
   CHECK(testing::Status(root).at("slaves").empty());
+}
+
+TEST_CASE("a syncing and serving slave opens no file for writing") {
+  INFO("strace is not installed: run deploy/setup.sh");
+  REQUIRE(testing::HaveProgram("strace"));
+  MasterProcess m(kClusterConfig);
+  ImportExamples(m, PROVISOR_SOURCE_DIR);
+  testing::TempDir trace_dir;
+  const std::string trace = trace_dir.path() + "/trace";
+  SlaveProcess slave("traced", m.address, "", testing::FileTraceWrapper(trace));
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"traced"}); }));
+  for (const std::string& mac : kMacs) {
+    testing::Rendered expected = Render(m, mac);
+    CHECK(slave.Fetch(expected.filename) == expected.content);
+  }
+  // Deltas too, not just the snapshot.
+  REQUIRE(m.Ctl({"subscriber", "update", "--id", "sub-0001", "--name", "Traced"}).exit_code == 0);
+  testing::Rendered cisco = Render(m, kMacs[0]);
+  CHECK(WaitFor([&] { return slave.Fetch(cisco.filename) == cisco.content; }));
+  slave.Stop(SIGTERM);
+
+  const std::string log = trace_dir.ReadFile("trace");
+  REQUIRE(log.find("slave.toml") != std::string::npos);  // the trace saw the config read
+  testing::FileTrace scanned = testing::ScanFileTrace(log);
+  CHECK(scanned.writes == std::vector<std::string>{});
+  CHECK(scanned.opens > 0);
 }
 
 }  // namespace
