@@ -8,6 +8,7 @@
 // slaves of its own.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -289,6 +290,47 @@ TEST_CASE("a syncing and serving slave opens no file for writing") {
   testing::FileTrace scanned = testing::ScanFileTrace(log);
   CHECK(scanned.writes == std::vector<std::string>{});
   CHECK(scanned.opens > 0);
+}
+
+std::string TlsTable(const std::string& dir, const std::string& name) {
+  return "[tls]\ncert = \"" + dir + "/" + name + ".pem\"\nkey = \"" + dir + "/" + name +
+         ".key\"\nca = \"" + dir + "/ca.pem\"\n";
+}
+
+TEST_CASE("with mutual TLS slaves sync and serve and peers without a valid certificate are refused") {
+  testing::TempDir certs, other;
+  const std::string make_certs = std::string(PROVISOR_SOURCE_DIR) + "/deploy/make-certs.sh";
+  REQUIRE(testing::RunCommand({"bash", make_certs, certs.path()}).exit_code == 0);
+  REQUIRE(testing::RunCommand({"bash", make_certs, other.path()}).exit_code == 0);
+  MasterProcess m(std::string(kClusterConfig) + TlsTable(certs.path(), "master"));
+  // provisorctl (run by the helpers) presents the client certificate.
+  setenv("PROVISOR_TLS_CA", (certs.path() + "/ca.pem").c_str(), 1);
+  setenv("PROVISOR_TLS_CERT", (certs.path() + "/client.pem").c_str(), 1);
+  setenv("PROVISOR_TLS_KEY", (certs.path() + "/client.key").c_str(), 1);
+  ImportExamples(m, PROVISOR_SOURCE_DIR);
+
+  SlaveProcess good("tls-good", m.address, TlsTable(certs.path(), "slave"));
+  SlaveProcess foreign("tls-foreign-ca", m.address, TlsTable(other.path(), "slave"));
+  SlaveProcess plain("plaintext", m.address);
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"tls-good"}); }));
+  for (const std::string& mac : kMacs) {
+    testing::Rendered expected = Render(m, mac);
+    CHECK(good.Fetch(expected.filename) == expected.content);
+    // The others never got the data (nor the token keys).
+    CHECK(foreign.Fetch(expected.filename).rfind("ERROR", 0) == 0);
+    CHECK(plain.Fetch(expected.filename).rfind("ERROR", 0) == 0);
+  }
+  nlohmann::json status = testing::Status(m);
+  CHECK(status.at("slaves").size() == 1);
+  CHECK(SlaveRow(status, "tls-foreign-ca").is_null());
+  CHECK(SlaveRow(status, "plaintext").is_null());
+
+  // An admin client without a certificate is refused.
+  unsetenv("PROVISOR_TLS_CA");
+  unsetenv("PROVISOR_TLS_CERT");
+  unsetenv("PROVISOR_TLS_KEY");
+  CommandResult refused = m.Ctl({"status"});
+  CHECK(refused.exit_code == 1);
 }
 
 }  // namespace
