@@ -208,6 +208,18 @@ data Package(const RenderInput& in) {
   return pkg;
 }
 
+void SetNow(data& time, WallTime now) {
+  const int64_t now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  std::time_t t = static_cast<std::time_t>(now_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char iso[32];
+  std::strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  Num(time, "now_unix", now_s);
+  Str(time, "now_iso", iso);
+}
+
 data Time(const RenderInput& in) {
   data time{data::type::object};
   Str(time, "ntp_server", Param(in, "ntp_server", "pool.ntp.org"));
@@ -253,15 +265,7 @@ data Time(const RenderInput& in) {
       time.set("dst", dst);
     }
   }
-  const int64_t now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(in.now.time_since_epoch()).count();
-  std::time_t t = static_cast<std::time_t>(now_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char iso[32];
-  std::strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  Num(time, "now_unix", now_s);
-  Str(time, "now_iso", iso);
+  SetNow(time, in.now);
   return time;
 }
 
@@ -288,6 +292,18 @@ data ClusterObject(const ClusterInfo& c) {
 RenderData BuildClusterLayer(const ClusterInfo& cluster) {
   data layer{data::type::object};
   layer.set("cluster", ClusterObject(cluster));
+  return layer;
+}
+
+RenderData BuildRequestLayer(const RenderData& base, const ClusterInfo& cluster, WallTime now,
+                             bool with_time) {
+  data layer{data::type::object};
+  layer.set("cluster", ClusterObject(cluster));
+  if (!with_time) return layer;
+  const data* time = base.get("time");
+  data fresh = time != nullptr ? *time : data{data::type::object};
+  SetNow(fresh, now);
+  layer.set("time", fresh);
   return layer;
 }
 

@@ -43,6 +43,14 @@ RenderData BuildRenderContext(const RenderInput& input);
 // top of a context built once per device revision.
 RenderData BuildClusterLayer(const ClusterInfo& cluster);
 
+// The whole per-request layer over a context `base` built by
+// BuildRenderContext: {"cluster": {...}, "time": base's time with the render
+// time `now`}. Rendering base under this layer gives exactly what a context
+// built with this cluster and now would give. Without `with_time` the layer
+// has only the cluster (for templates that never show the render time).
+RenderData BuildRequestLayer(const RenderData& base, const ClusterInfo& cluster, WallTime now,
+                             bool with_time = true);
+
 }  // namespace provisor
 
 #endif  // PROVISOR_COMMON_RENDER_CONTEXT_H_

@@ -11,6 +11,7 @@
 #define PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,29 @@ struct DeviceRender {
 // Mints the device's fresh resync filename; `xml` says which suffix fits.
 using ResyncNameFn = std::function<StatusOr<std::string>(bool xml)>;
 
+// A device's entities resolved, its template compiled and its context
+// built: everything but the per-request layer (cluster with the fresh resync
+// name, render time). A slave may keep it while the entities it came from
+// are unchanged; the ids say which those are.
+struct PreparedDevice {
+  std::string mac;
+  std::shared_ptr<const CompiledTemplate> compiled;
+  RenderData context;
+  bool xml = false;
+  bool shows_time = false;  // the template shows the render time (time.now_*)
+  std::string encryption;  // the model's vendor cipher ("" = none)
+  std::string secret;      // the device's key for it
+  std::string model, template_id, package, client_class, subscriber_id;
+  uint64_t template_version = 0;
+};
+
 // `mac` is canonical. NOT_FOUND names what is missing ("device X not found").
+StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
+                                       WallTime now, TemplateCache* templates, ZoneCache* zones);
+// Renders a prepared device for one request.
+StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInfo cluster,
+                                      const ResyncNameFn& resync_name, WallTime now);
+// PrepareDevice then RenderPrepared.
 StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
                                     ClusterInfo cluster, const ResyncNameFn& resync_name,
                                     WallTime now, TemplateCache* templates, ZoneCache* zones);

@@ -70,14 +70,17 @@ class CountingContext final : public kainjow::mustache::basic_context<std::strin
   mutable std::string key_;  // reused: no allocation per lookup
 };
 
-// Names used as variables and never as sections (default delimiters).
-std::set<std::string, std::less<>> VariableNames(std::string_view text) {
+// Names used as variables and never as sections (default delimiters); every
+// tag's name into *all.
+std::set<std::string, std::less<>> VariableNames(std::string_view text,
+                                                 std::set<std::string, std::less<>>* all) {
   static const std::regex tag(R"(\{\{(\{?)\s*([#^/!>&=]?)\s*([^}\s]+)\s*\}?\}\})");
   std::set<std::string, std::less<>> variables, sections;
   std::string s(text);
   for (auto it = std::sregex_iterator(s.begin(), s.end(), tag); it != std::sregex_iterator(); ++it) {
     const std::string kind = (*it)[2].str();
     const std::string name = (*it)[3].str();
+    all->insert(name);
     if (kind.empty() || kind == "&") variables.insert(name);
     if (kind == "#" || kind == "^") sections.insert(name);
   }
@@ -107,7 +110,14 @@ std::string WithLineColumn(const std::string& message, std::string_view text) {
 }  // namespace
 
 CompiledTemplate::CompiledTemplate(std::string id, uint64_t version, std::string text)
-    : id_(std::move(id)), version_(version), variables_(VariableNames(text)), mustache_(text) {}
+    : id_(std::move(id)), version_(version), variables_(VariableNames(text, &names_)), mustache_(text) {}
+
+bool CompiledTemplate::MentionsName(std::string_view fragment) const {
+  for (const std::string& name : names_) {
+    if (name.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
 
 StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
     std::string_view id, uint64_t version, std::string_view text) {

@@ -47,11 +47,16 @@ class CompiledTemplate {
                      RenderStats* stats = nullptr) const;
   const std::string& id() const { return id_; }
   uint64_t version() const { return version_; }
+  // True when some tag's name contains `fragment` (e.g. "now_": the
+  // template shows the render time, so each request needs its own).
+  bool MentionsName(std::string_view fragment) const;
 
  private:
   CompiledTemplate(std::string id, uint64_t version, std::string text);
   std::string id_;
   uint64_t version_;
+  // names_ is filled while variables_ is initialised: keep this order.
+  std::set<std::string, std::less<>> names_;      // every tag's name
   std::set<std::string, std::less<>> variables_;  // names used only as variables
   mutable std::mutex mu_;  // the library's render is not const
   mutable kainjow::mustache::mustache mustache_;

@@ -142,20 +142,27 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
     return Refuse(static_cast<FetchRefusal>(static_cast<int>(check.refusal) - 1));
   }
 
-  v1::Device device;
-  if (!snap->FindDevice(mac, &device)) return Refuse(FetchRefusal::kDeviceUnknown);
-  if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
-    return Refuse(FetchRefusal::kDeviceSuspended);
+  // A device prepared earlier from the same entities is only rendered.
+  std::shared_ptr<const PreparedDevice> prepared = prepared_.Find(*snap, mac);
+  if (prepared == nullptr) {
+    v1::Device device;
+    if (!snap->FindDevice(mac, &device)) return Refuse(FetchRefusal::kDeviceUnknown);
+    if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
+      return Refuse(FetchRefusal::kDeviceSuspended);
+    }
+    SnapshotSource source(*snap);
+    StatusOr<PreparedDevice> fresh = PrepareDevice(source, mac, now, &templates_, &zones_);
+    if (!fresh.ok()) return Refuse(FetchRefusal::kRenderFailed);
+    prepared = std::make_shared<const PreparedDevice>(std::move(*fresh));
+    prepared_.Put(*snap, prepared);
   }
 
   // A fresh token for the device's next resync, bound to this client.
   const TokenClaims claims = ClaimsFor(mac, client_ip, now);
   const uint32_t epoch = snap->keys.EpochAt(now);
-  SnapshotSource source(*snap);
-  StatusOr<DeviceRender> rendered = RenderDevice(
-      source, mac, options_.cluster,
-      [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now,
-      &templates_, &zones_);
+  StatusOr<DeviceRender> rendered = RenderPrepared(
+      *prepared, options_.cluster,
+      [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now);
   if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
   served_.fetch_add(1, std::memory_order_relaxed);
   return tftp::FetchResult::Ok(std::make_shared<tftp::StringContent>(std::move(rendered->content)));

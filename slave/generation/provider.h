@@ -23,6 +23,7 @@
 #include "common/render/template.h"
 #include "common/render/timezone.h"
 #include "common/token/token.h"
+#include "slave/generation/prepared_cache.h"
 #include "slave/generation/snapshot.h"
 #include "slave/tftp/content.h"
 
@@ -79,6 +80,7 @@ class GenerationProvider final : public tftp::ContentProvider {
     return refusals_[static_cast<size_t>(r)].load(std::memory_order_relaxed);
   }
   uint64_t served() const { return served_.load(std::memory_order_relaxed); }
+  const PreparedCache& prepared() const { return prepared_; }
 
  private:
   tftp::FetchResult Refuse(FetchRefusal r);
@@ -91,6 +93,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   const Clock* clock_;
   TemplateCache templates_;
   ZoneCache zones_;
+  PreparedCache prepared_;
   std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};
   std::atomic<uint64_t> served_{0};
 };

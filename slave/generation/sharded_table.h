@@ -6,7 +6,9 @@
 // rest, and publish it while readers keep using the previous version.
 //
 // Thread-safety: a published (const) table may be read from any number of
-// threads; writes only on a private copy that no reader sees yet.
+// threads; writes only on a private copy that no reader sees yet. Copies
+// are made from one thread at a time (copying updates bookkeeping in the
+// source).
 #ifndef PROVISOR_SLAVE_GENERATION_SHARDED_TABLE_H_
 #define PROVISOR_SLAVE_GENERATION_SHARDED_TABLE_H_
 
@@ -33,11 +35,18 @@ class ShardedTable {
   // `shards` must be a power of two.
   explicit ShardedTable(size_t shards = 1) : shards_(shards), owned_(shards, false) {}
 
-  ShardedTable(const ShardedTable& other) : shards_(other.shards_), owned_(other.shards_.size(), false),
-                                            size_(other.size_) {}
+  // After a copy neither side writes a shared shard in place: both clone
+  // it on their next write to it. (So copying marks `other` too; copy a
+  // table from one thread at a time.)
+  ShardedTable(const ShardedTable& other)
+      : shards_(other.shards_), owned_(other.shards_.size(), false), size_(other.size_) {
+    other.owned_.assign(other.owned_.size(), false);
+  }
   ShardedTable& operator=(const ShardedTable& other) {
+    if (this == &other) return *this;
     shards_ = other.shards_;
     owned_.assign(shards_.size(), false);
+    other.owned_.assign(other.owned_.size(), false);
     size_ = other.size_;
     return *this;
   }
@@ -104,7 +113,7 @@ class ShardedTable {
   }
 
   std::vector<std::shared_ptr<Shard>> shards_;
-  std::vector<bool> owned_;  // cloned by this copy: safe to write in place
+  mutable std::vector<bool> owned_;  // not shared with any copy: safe to write in place
   size_t size_ = 0;
 };
 

@@ -49,6 +49,7 @@ Status SnapshotSink::Start(const v1::SyncStart& start) {
   if (policy.ttl != current->tokens.ttl || policy.bind_client_ip != current->tokens.bind_client_ip) {
     auto next = std::make_shared<GenerationSnapshot>(*current);
     next->tokens = policy;
+    current.reset();  // so the replaced version can be freed at once
     Publish(std::move(next));
   }
   return Status::Ok();
@@ -84,6 +85,7 @@ Status SnapshotSink::ApplyChanges(v1::ChangeBatch& batch) {
     if (change.revision() <= current->revision) continue;  // already applied
     next->Apply(change);
   }
+  current.reset();  // so the replaced version can be freed at once
   Publish(std::move(next));
   return Status::Ok();
 }

@@ -129,7 +129,7 @@ for i in $(seq 1 "$RUNS"); do
 done
 p=$(printf '%s\n' "${P[@]}" | median)
 d=$(printf '%s\n' "${D[@]}" | median)
-avg=$(( $(cat "$TMP"/files/* | wc -c) / DEVICES ))
+avg=$(( $(find "$TMP/files" -type f -printf '%s\n' | awk '{s += $1} END {print s}') / DEVICES ))
 printf 'real-path TFTP, %d devices (average %d bytes), concurrency %d, blksize 1428 + tsize, median of %d x %ss:\n' \
   "$DEVICES" "$avg" "$CONCURRENCY" "$RUNS" "$DURATION"
 printf '  provisor slave (rendered per request): %s transfers/s\n' "$p"

@@ -136,5 +136,59 @@ TEST_CASE("vendor-native names: off by default, then only the model's names from
   CHECK(f.Fetch(p, "001565000099.cfg").reason == "native_name_refused");       // no device
 }
 
+TEST_CASE("a device fetched twice renders the same and a subscriber change shows at once") {
+  Fixture f;
+  // The device gets a subscriber; the template shows its name.
+  auto next = std::make_shared<GenerationSnapshot>(*f.holder.Get());
+  v1::Entity t;
+  t.mutable_template_()->set_id("tpl");
+  t.mutable_template_()->set_version(2);
+  t.mutable_template_()->set_body(
+      "mac={{device.mac_hex}} name={{subscriber.name}} resync={{cluster.resync_url}}\n");
+  next->Apply(Put(5, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
+  v1::Entity s;
+  s.mutable_subscriber()->set_id("s1");
+  s.mutable_subscriber()->set_name("Alice");
+  next->Apply(Put(5, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
+  v1::Entity d;
+  d.mutable_device()->set_mac("00:15:65:aa:bb:cc");
+  d.mutable_device()->set_model("m1");
+  d.mutable_device()->set_subscriber_id("s1");
+  d.mutable_device()->mutable_last_binding()->set_ip("10.1.2.3");
+  next->Apply(Put(5, v1::ENTITY_KIND_DEVICE, "00:15:65:aa:bb:cc", d));
+  f.holder.Set(next);
+
+  GenerationProvider p(&f.holder, f.options, &f.clock);
+  const std::string token = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
+  // Everything before the resync token's name.
+  auto body = [](const std::string& bytes) { return bytes.substr(0, bytes.rfind('/') + 1); };
+  tftp::FetchResult first = f.Fetch(p, token);
+  REQUIRE(first.ok());
+  const std::string a = tftp::ReadAll(*first.content);
+  f.clock.Advance(std::chrono::seconds(1));
+  tftp::FetchResult second = f.Fetch(p, token);
+  REQUIRE(second.ok());
+  const std::string b = tftp::ReadAll(*second.content);
+  CHECK(body(a) == "mac=001565aabbcc name=Alice resync=tftp://10.0.0.5/");
+  CHECK(body(b) == body(a));
+  CHECK(a.size() == b.size());
+  CHECK(a.back() == '\n');
+  CHECK(b.back() == '\n');
+  CHECK(p.prepared().misses() == 1);
+  CHECK(p.prepared().hits() == 1);  // the second fetch was only rendered
+
+  // The subscriber's name changes in the next version.
+  auto renamed = std::make_shared<GenerationSnapshot>(*f.holder.Get());
+  s.mutable_subscriber()->set_name("Bob");
+  renamed->Apply(Put(6, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
+  f.holder.Set(renamed);
+  tftp::FetchResult third = f.Fetch(p, token);
+  REQUIRE(third.ok());
+  CHECK(body(tftp::ReadAll(*third.content)) ==
+        "mac=001565aabbcc name=Bob resync=tftp://10.0.0.5/");
+  CHECK(p.prepared().misses() == 2);
+  CHECK(p.served() == 3);
+}
+
 }  // namespace
 }  // namespace provisor
