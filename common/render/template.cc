@@ -1,6 +1,8 @@
 #include "common/render/template.h"
 
+#include <algorithm>
 #include <regex>
+#include <thread>
 
 namespace provisor {
 namespace {
@@ -110,7 +112,24 @@ std::string WithLineColumn(const std::string& message, std::string_view text) {
 }  // namespace
 
 CompiledTemplate::CompiledTemplate(std::string id, uint64_t version, std::string text)
-    : id_(std::move(id)), version_(version), variables_(VariableNames(text, &names_)), mustache_(text) {}
+    : id_(std::move(id)), version_(version), variables_(VariableNames(text, &names_)) {
+  instances_.push_back(std::make_unique<Instance>(text));
+  if (!instances_.front()->mustache.is_valid()) return;
+  const unsigned cores = std::clamp(std::thread::hardware_concurrency(), 1u, 64u);
+  for (unsigned i = 1; i < cores; ++i) instances_.push_back(std::make_unique<Instance>(text));
+}
+
+std::string CompiledTemplate::RenderWith(
+    kainjow::mustache::basic_context<std::string>& context) const {
+  // A free instance if there is one, else wait for this thread's own.
+  for (const auto& instance : instances_) {
+    std::unique_lock<std::mutex> lock(instance->mu, std::try_to_lock);
+    if (lock.owns_lock()) return instance->mustache.render(context);
+  }
+  const size_t mine = std::hash<std::thread::id>{}(std::this_thread::get_id()) % instances_.size();
+  std::lock_guard<std::mutex> lock(instances_[mine]->mu);
+  return instances_[mine]->mustache.render(context);
+}
 
 bool CompiledTemplate::MentionsName(std::string_view fragment) const {
   for (const std::string& name : names_) {
@@ -123,25 +142,24 @@ StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
     std::string_view id, uint64_t version, std::string_view text) {
   std::shared_ptr<CompiledTemplate> compiled(
       new CompiledTemplate(std::string(id), version, std::string(text)));
-  if (!compiled->mustache_.is_valid()) {
+  const kainjow::mustache::mustache& first = compiled->instances_.front()->mustache;
+  if (!first.is_valid()) {
     return InvalidArgumentError("template " + std::string(id) + ": " +
-                                WithLineColumn(compiled->mustache_.error_message(), text));
+                                WithLineColumn(first.error_message(), text));
   }
   return std::shared_ptr<const CompiledTemplate>(std::move(compiled));
 }
 
 std::string CompiledTemplate::Render(const RenderData& data, RenderStats* stats) const {
   CountingContext context(&data, stats, &variables_);
-  std::lock_guard<std::mutex> lock(mu_);
-  return mustache_.render(context);
+  return RenderWith(context);
 }
 
 std::string CompiledTemplate::Render(const RenderData& data, const RenderData& overlay,
                                      RenderStats* stats) const {
   CountingContext context(&data, stats, &variables_);
   context.push(&overlay);
-  std::lock_guard<std::mutex> lock(mu_);
-  return mustache_.render(context);
+  return RenderWith(context);
 }
 
 StatusOr<std::shared_ptr<const CompiledTemplate>> TemplateCache::Get(const std::string& id,

@@ -58,8 +58,16 @@ class CompiledTemplate {
   // names_ is filled while variables_ is initialised: keep this order.
   std::set<std::string, std::less<>> names_;      // every tag's name
   std::set<std::string, std::less<>> variables_;  // names used only as variables
-  mutable std::mutex mu_;  // the library's render is not const
-  mutable kainjow::mustache::mustache mustache_;
+  // The library's render is not const, so each instance renders for one
+  // thread at a time; there are as many as cores, so TFTP loops do not
+  // queue behind each other.
+  struct Instance {
+    explicit Instance(const std::string& text) : mustache(text) {}
+    std::mutex mu;
+    kainjow::mustache::mustache mustache;
+  };
+  std::string RenderWith(kainjow::mustache::basic_context<std::string>& context) const;
+  std::vector<std::unique_ptr<Instance>> instances_;
 };
 
 class TemplateCache {
