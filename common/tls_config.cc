@@ -137,4 +137,11 @@ StatusOr<TlsMaterial> ReadTlsMaterial(const TlsFiles& files) {
   return material;
 }
 
+StatusOr<std::shared_ptr<const TlsMaterial>> LoadTls(const TlsFiles& files) {
+  if (!files.enabled()) return std::shared_ptr<const TlsMaterial>();
+  StatusOr<TlsMaterial> material = ReadTlsMaterial(files);
+  if (!material.ok()) return material.status();
+  return std::make_shared<const TlsMaterial>(std::move(*material));
+}
+
 }  // namespace provisor

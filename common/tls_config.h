@@ -10,6 +10,7 @@
 #ifndef PROVISOR_COMMON_TLS_CONFIG_H_
 #define PROVISOR_COMMON_TLS_CONFIG_H_
 
+#include <memory>
 #include <string>
 
 #include "common/config_reader.h"
@@ -45,6 +46,9 @@ struct TlsMaterial {
 // that it belongs to the certificate. Errors name the file: NOT_FOUND when it
 // cannot be read, INVALID_ARGUMENT when its contents are wrong.
 StatusOr<TlsMaterial> ReadTlsMaterial(const TlsFiles& files);
+
+// ReadTlsMaterial for a daemon's channels: null when TLS is off.
+StatusOr<std::shared_ptr<const TlsMaterial>> LoadTls(const TlsFiles& files);
 
 }  // namespace provisor
 

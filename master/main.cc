@@ -75,12 +75,9 @@ int main(int argc, char** argv) {
   provisor::StatusOr<provisor::Logger> logger =
       provisor::MakeStderrLogger("master", config->log_level);
   if (!logger.ok()) return Fail(logger.status().message());
-  std::shared_ptr<const provisor::TlsMaterial> tls;
-  if (config->tls.enabled()) {
-    provisor::StatusOr<provisor::TlsMaterial> material = provisor::ReadTlsMaterial(config->tls);
-    if (!material.ok()) return Fail(material.status().message());
-    tls = std::make_shared<const provisor::TlsMaterial>(std::move(*material));
-  }
+  auto loaded_tls = provisor::LoadTls(config->tls);
+  if (!loaded_tls.ok()) return Fail(loaded_tls.status().message());
+  const std::shared_ptr<const provisor::TlsMaterial> tls = *loaded_tls;
   const bool relay = !config->upstream.empty();
 
   sigset_t signals;

@@ -2,7 +2,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "master/ctl/rpc_error.h"
+#include "master/ctl/grpc_call.h"
 #include "proto/rpc_channel.h"
 #include "provisor/v1/admin.grpc.pb.h"
 
@@ -14,19 +14,6 @@ struct AdminClient::Stub {
 };
 
 namespace {
-
-Status FromGrpc(const grpc::Status& status, const ClientOptions& options,
-                std::string_view what) {
-  if (status.ok()) return Status::Ok();
-  Status raw(static_cast<StatusCode>(status.error_code()), status.error_message());
-  return DescribeRpcError(raw, RpcContext{options.master, options.timeout, what});
-}
-
-void SetDeadline(grpc::ClientContext* context, const ClientOptions& options) {
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                            options.timeout));
-}
 
 class GrpcImportStream final : public ImportStream {
  public:
