@@ -60,7 +60,8 @@ void LoadReport::Fill(v1::HeartbeatRequest* report) {
     }
   }
   for (tftp::Counter c : {tftp::Counter::kRefusedBusy, tftp::Counter::kRefusedPerClient,
-                          tftp::Counter::kRefusedBadRequest, tftp::Counter::kRefusedNoSocket}) {
+                          tftp::Counter::kRefusedBadRequest, tftp::Counter::kRefusedNoSocket,
+                          tftp::Counter::kSendErrors}) {
     const uint64_t n = tftp::Get(stats, c);
     if (n > 0) failures[std::string(tftp::CounterName(c))] = n;
   }

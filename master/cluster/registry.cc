@@ -1,5 +1,7 @@
 #include "master/cluster/registry.h"
 
+#include <algorithm>
+
 namespace provisor {
 namespace {
 
@@ -64,8 +66,34 @@ double SlaveRegistry::EffectiveWeight(const SlaveStatus& slave) const {
   if (slave.state == SlaveState::kDown || slave.state == SlaveState::kDraining || slave.drained) {
     return 0;
   }
-  return slave.weight;
+  double health = 1.0 - 0.9 * std::clamp(slave.failure_ratio, 0.0, 1.0);
+  if (slave.heard) {
+    const double age = std::chrono::duration<double>(clock_->Now() - slave.last_heartbeat).count();
+    const double fresh = 1.5 * std::chrono::duration<double>(options_.heartbeat_interval).count();
+    const double dead = std::chrono::duration<double>(options_.dead_after).count();
+    if (age > fresh && dead > fresh) {
+      health *= std::max(0.25, 1.0 - 0.75 * (age - fresh) / (dead - fresh));
+    }
+  }
+  const double cpu = std::clamp(slave.last.cpu_load, 0.0, 1.0);
+  const double headroom = cpu <= 0.7 ? 1.0 : std::max(0.1, 1.0 - 0.9 * (cpu - 0.7) / 0.3);
+  return slave.weight * health * headroom;
 }
+
+namespace {
+
+// Transfers that failed on the slave's side, by the names it reports.
+uint64_t ServerSideFailures(const Heartbeat& h) {
+  uint64_t n = 0;
+  for (const char* reason : {"timeout", "refused_busy", "refused_no_socket",
+                             "send_errors", "render_failed"}) {
+    auto it = h.failures.find(reason);
+    if (it != h.failures.end()) n += it->second;
+  }
+  return n;
+}
+
+}  // namespace
 
 std::optional<Duration> SlaveRegistry::HeartbeatAge(const SlaveStatus& slave) const {
   if (!slave.heard) return std::nullopt;
@@ -87,6 +115,13 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
   const bool was_down = s.state == SlaveState::kDown;
   s.address = heartbeat.address;
   if (!s.weight_overridden) s.weight = heartbeat.weight;
+  if (s.heard) {
+    const uint64_t failed = ServerSideFailures(heartbeat) - std::min(ServerSideFailures(heartbeat),
+                                                                     ServerSideFailures(s.last));
+    const uint64_t done =
+        heartbeat.transfers_total - std::min(heartbeat.transfers_total, s.last.transfers_total);
+    s.failure_ratio = failed + done == 0 ? 0.0 : static_cast<double>(failed) / (failed + done);
+  }
   s.last = heartbeat;
   s.heard = true;
   s.last_heartbeat = clock_->Now();

@@ -51,6 +51,9 @@ struct SlaveStatus {
   bool heard = false;                // false: admitted, no heartbeat yet
   MonoTime last_heartbeat{};         // REQUIRES heard
   Heartbeat last;                    // the last report (empty until heard)
+  // Share of the slave's transfers between its last two reports that
+  // failed on its side (timeouts, busy, no socket, send errors): 0..1.
+  double failure_ratio = 0;
 };
 
 struct ClusterEvent {
@@ -91,7 +94,10 @@ class SlaveRegistry {
   const RegistryOptions& options() const { return options_; }
 
   // What the balancer uses: 0 when down or drained, else the weight (the
-  // operator's or the slave's own).
+  // operator's or the slave's own) x health x load headroom, where
+  //   health = heartbeat freshness (1 up to 1.5 intervals old, then falling
+  //            linearly to 0.25 at dead_after) x (1 - 0.9 x failure_ratio),
+  //   headroom = 1 up to 70% CPU, then falling linearly to 0.1 at 100%.
   double EffectiveWeight(const SlaveStatus& slave) const;
   // Time since the last heartbeat; nullopt when never heard from.
   std::optional<Duration> HeartbeatAge(const SlaveStatus& slave) const;

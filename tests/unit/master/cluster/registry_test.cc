@@ -168,5 +168,42 @@ TEST_CASE("heartbeats keep failures by reason and the transfer total") {
   CHECK(s.last.transfers_total == 1234);
 }
 
+TEST_CASE("effective weight falls with heartbeat age and failures and high load") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);  // interval 2 s, dead_after 6 s
+  REQUIRE(r.RecordHeartbeat(Beat("s1", 200)).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200));
+  clock.Advance(seconds(3));  // 1.5 intervals: still fresh
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200));
+  clock.Advance(std::chrono::milliseconds(1500));  // halfway to dead_after
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200 * (1 - 0.75 * 0.5)));
+  clock.Advance(std::chrono::milliseconds(1499));  // just before dead_after
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200 * 0.25).epsilon(0.01));
+
+  // 10 of 100 transfers since the last report failed on the slave's side.
+  Heartbeat h = Beat("s1", 200);
+  h.transfers_total = 1000;
+  h.failures = {{"timeout", 5}, {"token_bad_tag", 999}};
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  h.transfers_total = 1090;
+  h.failures = {{"timeout", 12}, {"refused_busy", 3}, {"token_bad_tag", 5000}};
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  CHECK(r.Find("s1")->failure_ratio == Approx(0.1));
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200 * (1 - 0.09)));
+
+  // Load: no penalty up to 70% CPU, then down to 0.1 at 100%.
+  h.failures = {{"timeout", 12}, {"refused_busy", 3}};
+  h.transfers_total = 2000;
+  h.cpu_load = 0.7;
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200));
+  h.cpu_load = 0.85;
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200 * 0.55));
+  h.cpu_load = 1.0;
+  REQUIRE(r.RecordHeartbeat(h).ok());
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(200 * 0.1));
+}
+
 }  // namespace
 }  // namespace provisor
