@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The farm end to end on 127.0.0.1: a master and two slaves (free ports),
-# the sample data of deploy/examples imported, a filename minted for one
-# device, that file fetched from a slave with the real tftp client and
-# printed, then `provisorctl status`. Everything it started is stopped on
+# the sample data of deploy/examples imported, `provisorctl next-server` for
+# one device (the slave and encoded filename DHCP would hand it), that file
+# fetched from that slave with the real tftp client and printed, then
+# `provisorctl status`. Everything it started is stopped on
 # exit. Run deploy/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,13 +77,16 @@ print(sum(1 for r in s["slaves"] if r["state"] != "up" or r["revision_lag"] != 0
 done
 
 mac="e0:5f:b9:a1:00:01"
-slave="$(cat "$work/slave-b.addr")"
-filename="$(ctl --json render --mac "$mac" --ip 127.0.0.1 --server "${slave%:*}" |
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["filename"])')"
-echo "--- device $mac: filename minted by the master, bound to 127.0.0.1"
-echo "$filename"
-echo "\$ tftp ${slave%:*} ${slave##*:} -c get $filename"
-(cd "$work" && tftp "${slave%:*}" "${slave##*:}" -c get "$filename" config.xml)
+echo "--- what DHCP would hand device $mac booting as 127.0.0.1:"
+echo "\$ provisorctl next-server --mac $mac --ip 127.0.0.1"
+answer="$(ctl next-server --mac "$mac" --ip 127.0.0.1)"
+echo "$answer"
+read -r server port filename < <(echo "$answer" | python3 -c '
+import json, sys
+a = json.load(sys.stdin)
+print(a["server"], a["port"], a["filename"])')
+echo "\$ tftp $server $port -c get $filename"
+(cd "$work" && tftp "$server" "$port" -c get "$filename" config.xml)
 cat "$work/config.xml"
 echo "--- provisorctl status"
 ctl status

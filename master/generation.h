@@ -11,6 +11,7 @@
 #define PROVISOR_MASTER_GENERATION_H_
 
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -38,6 +39,10 @@ class Generator {
   // The key ring with keys for the current and the next epoch (created and
   // stored if missing); older epochs than the previous one are left out.
   StatusOr<KeyRing> Keys();
+  // A fresh encoded filename for device `mac` (canonical) bound to
+  // `client_ip`, ending ".xml" or ".cfg" after its template's content type.
+  // NOT_FOUND for an unknown device. Uses a key ring at most a second old.
+  StatusOr<std::string> Filename(const std::string& mac, uint32_t client_ip);
   // A dry-run render of the device `mac` for a request from `client_ip`.
   StatusOr<v1::RenderResponse> Render(std::string_view mac, uint32_t client_ip,
                                       const std::string& server);
@@ -49,6 +54,9 @@ class Generator {
   TemplateCache templates_;
   ZoneCache zones_;
   std::mutex keys_mu_;
+  std::mutex ring_mu_;
+  std::optional<KeyRing> ring_;  // Keys() as of ring_at_
+  MonoTime ring_at_{};
 };
 
 }  // namespace provisor

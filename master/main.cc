@@ -18,6 +18,8 @@
 #include "common/logging.h"
 #include "common/socket_address.h"
 #include "master/admin_service.h"
+#include "master/cluster/balancer.h"
+#include "master/cluster/balancer_service.h"
 #include "master/cluster/cluster_service.h"
 #include "master/cluster/registry.h"
 #include "master/cluster/store_sink.h"
@@ -114,6 +116,8 @@ int main(int argc, char** argv) {
     return follower != nullptr && follower->stats().connected;
   };
   provisor::ClusterService cluster(&registry, db, &streamer, &clock, info);
+  provisor::Balancer balancer(&registry, &clock);
+  provisor::BalancerService balancer_service(&balancer, &generator);
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -121,6 +125,7 @@ int main(int argc, char** argv) {
   provisor::ConfigureServerBuilder(builder);
   builder.RegisterService(&admin);
   builder.RegisterService(&cluster);
+  builder.RegisterService(&balancer_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) return Fail("cannot listen on " + config->grpc_listen);
   provisor::StatusOr<provisor::SocketAddress> address =

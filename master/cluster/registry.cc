@@ -26,6 +26,7 @@ SlaveRegistry::SlaveRegistry(RegistryOptions options, const Clock* clock)
     : options_(options), clock_(clock) {}
 
 void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::string reason) {
+  changes_.fetch_add(1, std::memory_order_release);
   events_.push_back(ClusterEvent{clock_->WallNow(), id, std::move(kind), std::move(reason)});
   while (events_.size() > options_.max_events) events_.pop_front();
 }

@@ -12,6 +12,7 @@
 #ifndef PROVISOR_MASTER_CLUSTER_REGISTRY_H_
 #define PROVISOR_MASTER_CLUSTER_REGISTRY_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -99,6 +100,9 @@ class SlaveRegistry {
   //            linearly to 0.25 at dead_after) x (1 - 0.9 x failure_ratio),
   //   headroom = 1 up to 70% CPU, then falling linearly to 0.1 at 100%.
   double EffectiveWeight(const SlaveStatus& slave) const;
+  // Bumped at every event (up, down, drain, weight ...): lets the balancer
+  // see that its view is stale without polling the whole registry.
+  uint64_t changes() const { return changes_.load(std::memory_order_acquire); }
   // Time since the last heartbeat; nullopt when never heard from.
   std::optional<Duration> HeartbeatAge(const SlaveStatus& slave) const;
 
@@ -112,6 +116,7 @@ class SlaveRegistry {
   mutable std::mutex mu_;
   std::map<std::string, SlaveStatus> slaves_;
   std::deque<ClusterEvent> events_;
+  std::atomic<uint64_t> changes_{0};
 };
 
 }  // namespace provisor

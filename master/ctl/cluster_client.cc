@@ -4,19 +4,21 @@
 
 #include "master/ctl/grpc_call.h"
 #include "proto/rpc_channel.h"
+#include "provisor/v1/balancer.grpc.pb.h"
 #include "provisor/v1/cluster.grpc.pb.h"
 
 namespace provisor::ctl {
 
 struct ClusterClient::Stub {
   std::unique_ptr<v1::Cluster::Stub> cluster;
+  std::unique_ptr<v1::Balancer::Stub> balancer;
 };
-
 
 ClusterClient::ClusterClient(ClientOptions options)
     : options_(std::move(options)), stub_(std::make_unique<Stub>()) {
-  stub_->cluster =
-      v1::Cluster::NewStub(MakeChannel(options_.master, options_.tls ? &*options_.tls : nullptr));
+  auto channel = MakeChannel(options_.master, options_.tls ? &*options_.tls : nullptr);
+  stub_->cluster = v1::Cluster::NewStub(channel);
+  stub_->balancer = v1::Balancer::NewStub(channel);
 }
 
 ClusterClient::~ClusterClient() = default;
@@ -55,6 +57,16 @@ StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveDrained(const std::string&
   v1::SlaveStatusProto response;
   provisor::Status status = FromGrpc(stub_->cluster->SetSlaveDrained(&context, request, &response),
                                      options_, "draining slaves");
+  if (!status.ok()) return status;
+  return response;
+}
+
+StatusOr<v1::NextServerResponse> ClusterClient::NextServer(const v1::NextServerRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::NextServerResponse response;
+  provisor::Status status = FromGrpc(stub_->balancer->NextServer(&context, request, &response),
+                                     options_, "the next server");
   if (!status.ok()) return status;
   return response;
 }

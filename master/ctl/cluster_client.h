@@ -1,5 +1,6 @@
 // ClusterClient: provisorctl's connection to the master's Cluster API (the
-// NOC side: status, events, slave weights and drain), over the same kind of
+// NOC side: status, events, slave weights and drain) and Balancer API, over
+// the same kind of
 // channel as AdminClient (mutual TLS when options.tls is set). Every call
 // has the configured deadline; failures come back as Status with a message
 // for people (rpc_error.h). The generated gRPC header stays in
@@ -14,6 +15,7 @@
 
 #include "common/status.h"
 #include "master/ctl/admin_client.h"  // ClientOptions
+#include "provisor/v1/balancer.pb.h"
 #include "provisor/v1/cluster.pb.h"
 
 namespace provisor::ctl {
@@ -28,6 +30,8 @@ class ClusterClient {
   StatusOr<v1::StatusResponse> ClusterStatus();
   StatusOr<v1::SlaveStatusProto> SetSlaveWeight(const std::string& id, uint32_t weight);
   StatusOr<v1::SlaveStatusProto> SetSlaveDrained(const std::string& id, bool drained);
+  // The Balancer API: what the DHCP front end would get for a device.
+  StatusOr<v1::NextServerResponse> NextServer(const v1::NextServerRequest& request);
 
  private:
   struct Stub;

@@ -92,6 +92,37 @@ class DrainCommand final : public Command {
   std::string id_;
 };
 
+// Prints what the DHCP front end would get, as INTERFACES.md shows it:
+// {"server": "A.B.C.D", "port": 69, "filename": "...", "slave": "ID"}; with
+// --json also the DHCP values (siaddr, options 66, 67, 150).
+class NextServerCommand final : public Command {
+ public:
+  explicit NextServerCommand(CLI::App* app) {
+    app->add_option("--mac", mac_, "the device's MAC address (any notation)")->required();
+    app->add_option("--ip", client_ip_, "the client IP the filename is bound to")->required();
+    app->add_option("--vendor-class", vendor_class_, "DHCP option 60");
+    app->add_option("--giaddr", giaddr_, "relay agent address");
+    app->add_option("--hostname", hostname_, "DHCP option 12");
+  }
+
+  CommandResult Run(const CommandEnv& env) override {
+    request_.set_mac(mac_);
+    request_.set_client_ip(client_ip_);
+    request_.set_vendor_class(vendor_class_);
+    request_.set_giaddr(giaddr_);
+    request_.set_hostname(hostname_);
+    ClusterClient client(env.client);
+    StatusOr<v1::NextServerResponse> answer = client.NextServer(request_);
+    if (!answer.ok()) return CommandResult::From(answer.status());
+    *env.out << NextServerJson(*answer, env.json) << "\n";
+    return CommandResult::Ok();
+  }
+
+ private:
+  v1::NextServerRequest request_;
+  std::string mac_, client_ip_, vendor_class_, giaddr_, hostname_;
+};
+
 }  // namespace
 
 void AddClusterCommands(CLI::App* app, CommandSet* commands) {
@@ -100,6 +131,10 @@ void AddClusterCommands(CLI::App* app, CommandSet* commands) {
   commands->Add(status, std::make_unique<StatusCommand>());
   CLI::App* events = app->add_subcommand("events", "recent cluster events (oldest first)");
   commands->Add(events, std::make_unique<EventsCommand>(events));
+
+  CLI::App* next = app->add_subcommand(
+      "next-server", "what the DHCP front end would get for a device: slave and filename");
+  commands->Add(next, std::make_unique<NextServerCommand>(next));
 
   CLI::App* slave = app->add_subcommand("slave", "steer a slave: weight, drain, undrain");
   slave->require_subcommand(1);

@@ -162,4 +162,19 @@ std::string FormatEventTime(int64_t unix_ms) {
   return buffer;
 }
 
+std::string NextServerJson(const v1::NextServerResponse& answer, bool full) {
+  Json out = Json::object();
+  out["server"] = answer.server();
+  out["port"] = answer.port();
+  out["filename"] = answer.filename();
+  out["slave"] = answer.slave();
+  if (full) {
+    out["siaddr"] = answer.siaddr();
+    out["option66"] = answer.option66();
+    out["option67"] = answer.option67();
+    out["option150"] = std::vector<std::string>(answer.option150().begin(), answer.option150().end());
+  }
+  return out.dump();
+}
+
 }  // namespace provisor::ctl

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "master/ctl/table.h"
+#include "provisor/v1/balancer.pb.h"
 #include "provisor/v1/cluster.pb.h"
 
 namespace provisor::ctl {
@@ -39,6 +40,10 @@ std::string SlaveJson(const v1::SlaveStatusProto& slave);
 std::string FormatAge(double seconds);
 // "2027-01-15T08:00:00Z" (UTC).
 std::string FormatEventTime(int64_t unix_ms);
+
+// {"server":..,"port":..,"filename":..,"slave":..}; `full` adds siaddr,
+// option66, option67 and option150.
+std::string NextServerJson(const v1::NextServerResponse& answer, bool full);
 
 }  // namespace provisor::ctl
 

@@ -1,0 +1,45 @@
+// BalancerService: the gRPC Balancer API (proto/provisor/v1/balancer.proto)
+// the DHCP front end asks for each offer: the next slave (Balancer) and a
+// fresh encoded filename for the device, bound to its client IP, with the
+// DHCP values (siaddr, options 66, 67, 150) ready to set.
+//
+// Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
+// Includes the generated .grpc.pb.h: only master wiring includes this header.
+#ifndef PROVISOR_MASTER_CLUSTER_BALANCER_SERVICE_H_
+#define PROVISOR_MASTER_CLUSTER_BALANCER_SERVICE_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+
+#include "master/cluster/balancer.h"
+#include "master/generation.h"
+#include "provisor/v1/balancer.grpc.pb.h"
+
+namespace provisor {
+
+struct BalancerCounters {
+  std::atomic<uint64_t> answered{0};
+  std::atomic<uint64_t> unknown_device{0};
+  std::atomic<uint64_t> no_slave{0};
+  std::atomic<uint64_t> bad_request{0};
+};
+
+class BalancerService final : public v1::Balancer::Service {
+ public:
+  BalancerService(Balancer* balancer, Generator* generator)
+      : balancer_(balancer), generator_(generator) {}
+
+  grpc::Status NextServer(grpc::ServerContext* context, const v1::NextServerRequest* request,
+                          v1::NextServerResponse* response) override;
+  const BalancerCounters& counters() const { return counters_; }
+
+ private:
+  Balancer* balancer_;
+  Generator* generator_;
+  BalancerCounters counters_;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_MASTER_CLUSTER_BALANCER_SERVICE_H_
