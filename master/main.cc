@@ -5,8 +5,6 @@
 // chores (failure detection, stalled followers, token keys), prints one
 // "listening ..." line per listener, and stops cleanly on SIGTERM/SIGINT.
 #include <grpcpp/grpcpp.h>
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +14,7 @@
 #include "common/clock.h"
 #include "common/cluster/follower.h"
 #include "common/logging.h"
+#include "common/termination_signals.h"
 #include "common/socket_address.h"
 #include "master/admin_service.h"
 #include "master/cluster/balancer.h"
@@ -82,12 +81,7 @@ int main(int argc, char** argv) {
   const std::shared_ptr<const provisor::TlsMaterial> tls = *loaded_tls;
   const bool relay = !config->upstream.empty();
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  provisor::TerminationSignals signals;
 
   provisor::SystemClock clock;
   auto store = provisor::LmdbStore::Open(config->store, &clock);
@@ -168,8 +162,7 @@ int main(int argc, char** argv) {
   std::printf("listening master grpc %s\n", address->ToString().c_str());
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  const int signal_number = signals.Wait();
   (*logger)->info("signal {}: stopping", signal_number);
   if (follower != nullptr) follower->Stop();
   // In-flight calls get half a second, then are cancelled (an import in

@@ -3,8 +3,6 @@
 // per request), follows the master over Cluster.Sync, reports heartbeats,
 // prints one "listening ..." line per listener, and stops cleanly on
 // SIGTERM/SIGINT. Nothing is written to disk.
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +10,7 @@
 #include "common/clock.h"
 #include "common/cluster/follower.h"
 #include "common/logging.h"
+#include "common/termination_signals.h"
 #include "slave/diagnostic_provider.h"
 #include "slave/generation/provider.h"
 #include "slave/generation/snapshot_sink.h"
@@ -44,14 +43,7 @@ int main(int argc, char** argv) {
   if (!loaded_tls.ok()) return Fail(loaded_tls.status().message());
   const std::shared_ptr<const provisor::TlsMaterial> tls = *loaded_tls;
 
-  // Signals are taken synchronously by this thread; every other thread
-  // inherits the blocked mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  provisor::TerminationSignals signals;
 
   provisor::SystemClock clock;
   provisor::DiagnosticProvider diagnostic;
@@ -125,8 +117,7 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  const int signal_number = signals.Wait();
   (*logger)->info("signal {}: stopping", signal_number);
   if (heartbeats != nullptr) heartbeats->Stop();
   if (follower != nullptr) follower->Stop();

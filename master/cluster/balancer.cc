@@ -1,5 +1,9 @@
 #include "master/cluster/balancer.h"
 
+#include <sys/socket.h>
+
+#include "common/socket_address.h"
+
 namespace provisor {
 
 Balancer::Balancer(const SlaveRegistry* registry, const Clock* clock, Duration refresh_every)
@@ -9,12 +13,14 @@ void Balancer::RefreshLocked(MonoTime now) {
   seen_changes_ = registry_->changes();
   refreshed_ = now;
   std::vector<WeightedPicker::Candidate> candidates;
-  addresses_.clear();
+  targets_.clear();
   for (const SlaveStatus& s : registry_->Slaves()) {
     const double weight = registry_->EffectiveWeight(s);
-    if (weight <= 0 || s.address.empty()) continue;
+    if (weight <= 0) continue;
+    StatusOr<SocketAddress> address = SocketAddress::Parse(s.address);
+    if (!address.ok()) continue;
     candidates.push_back({s.id, weight});
-    addresses_[s.id] = s.address;
+    targets_[s.id] = Target{address->HostString(), address->port(), address->family() == AF_INET};
   }
   picker_.Set(std::move(candidates));
 }
@@ -27,11 +33,14 @@ std::optional<BalancerPick> Balancer::Next() {
   }
   std::optional<std::string> id = picker_.Next();
   if (!id.has_value()) return std::nullopt;
+  const Target& target = targets_.at(*id);
   BalancerPick pick;
   pick.slave_id = *id;
-  pick.address = addresses_[*id];
-  for (const auto& [other, address] : addresses_) {
-    if (other != *id) pick.others.push_back(address);
+  pick.host = target.host;
+  pick.port = target.port;
+  pick.ipv4 = target.ipv4;
+  for (const auto& [other, t] : targets_) {
+    if (other != *id && t.ipv4) pick.other_ipv4.push_back(t.host);
   }
   return pick;
 }

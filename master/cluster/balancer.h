@@ -4,7 +4,8 @@
 // down or draining). The view of the registry is refreshed whenever the
 // registry records an event (a slave up or down, drained, reweighted) and
 // at least every `refresh_every` (heartbeat age and load change weights
-// gradually), so a drained or dead slave stops being picked at once.
+// gradually), so a drained or dead slave stops being picked at once. A
+// slave whose advertised address does not parse is never picked.
 //
 // Thread-safety: thread-safe.
 #ifndef PROVISOR_MASTER_CLUSTER_BALANCER_H_
@@ -24,8 +25,10 @@ namespace provisor {
 
 struct BalancerPick {
   std::string slave_id;
-  std::string address;  // host:port as the slave advertises it
-  std::vector<std::string> others;  // the other eligible slaves' addresses
+  std::string host;  // the slave's advertised IP address
+  uint16_t port = 0;
+  bool ipv4 = false;
+  std::vector<std::string> other_ipv4;  // the other eligible slaves' IPv4 addresses
 };
 
 class Balancer {
@@ -44,7 +47,12 @@ class Balancer {
   const Duration refresh_every_;
   std::mutex mu_;
   WeightedPicker picker_;
-  std::map<std::string, std::string> addresses_;  // eligible slaves only
+  struct Target {
+    std::string host;
+    uint16_t port = 0;
+    bool ipv4 = false;
+  };
+  std::map<std::string, Target> targets_;  // eligible slaves, addresses parsed once
   uint64_t seen_changes_ = ~0ull;
   MonoTime refreshed_{};
 };

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 
 #include "common/mac.h"
-#include "common/socket_address.h"
 #include "master/admin_service.h"
 
 namespace provisor {
@@ -34,22 +33,17 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext*, const v1::NextSer
     counters_.no_slave.fetch_add(1, std::memory_order_relaxed);
     return ToGrpc(UnavailableError("no slave is up and undrained"));
   }
-  StatusOr<SocketAddress> address = SocketAddress::Parse(pick->address);
-  if (!address.ok()) return ToGrpc(InternalError("slave address: " + address.status().message()));
-  const std::string host = address->HostString();
-  const bool v4 = address->family() == AF_INET;
-  response->set_server(host);
-  response->set_port(address->port());
+  response->set_server(pick->host);
+  response->set_port(pick->port);
   response->set_filename(*filename);
   response->set_slave(pick->slave_id);
-  if (v4) response->set_siaddr(host);
-  response->set_option66(host);
+  response->set_option66(pick->host);
   response->set_option67(*filename);
-  if (v4) response->add_option150(host);
-  for (const std::string& other : pick->others) {
-    StatusOr<SocketAddress> o = SocketAddress::Parse(other);
-    if (o.ok() && o->family() == AF_INET) response->add_option150(o->HostString());
+  if (pick->ipv4) {
+    response->set_siaddr(pick->host);
+    response->add_option150(pick->host);
   }
+  for (const std::string& other : pick->other_ipv4) response->add_option150(other);
   counters_.answered.fetch_add(1, std::memory_order_relaxed);
   return grpc::Status::OK;
 }

@@ -24,51 +24,31 @@ ClusterClient::ClusterClient(ClientOptions options)
 ClusterClient::~ClusterClient() = default;
 
 StatusOr<v1::StatusResponse> ClusterClient::ClusterStatus() {
-  grpc::ClientContext context;
-  SetDeadline(&context, options_);
-  v1::StatusResponse response;
-  provisor::Status status = FromGrpc(
-      stub_->cluster->Status(&context, v1::StatusRequest(), &response), options_, "cluster status");
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(stub_->cluster.get(), &v1::Cluster::Stub::Status, v1::StatusRequest(),
+                   options_, "cluster status");
 }
 
 StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveWeight(const std::string& id,
                                                              uint32_t weight) {
-  grpc::ClientContext context;
-  SetDeadline(&context, options_);
   v1::SetSlaveWeightRequest request;
   request.set_id(id);
   request.set_weight(weight);
-  v1::SlaveStatusProto response;
-  provisor::Status status = FromGrpc(stub_->cluster->SetSlaveWeight(&context, request, &response),
-                                     options_, "slave weights");
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(stub_->cluster.get(), &v1::Cluster::Stub::SetSlaveWeight, request, options_,
+                   "slave weights");
 }
 
 StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveDrained(const std::string& id,
                                                               bool drained) {
-  grpc::ClientContext context;
-  SetDeadline(&context, options_);
   v1::SetSlaveDrainedRequest request;
   request.set_id(id);
   request.set_drained(drained);
-  v1::SlaveStatusProto response;
-  provisor::Status status = FromGrpc(stub_->cluster->SetSlaveDrained(&context, request, &response),
-                                     options_, "draining slaves");
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(stub_->cluster.get(), &v1::Cluster::Stub::SetSlaveDrained, request, options_,
+                   "draining slaves");
 }
 
 StatusOr<v1::NextServerResponse> ClusterClient::NextServer(const v1::NextServerRequest& request) {
-  grpc::ClientContext context;
-  SetDeadline(&context, options_);
-  v1::NextServerResponse response;
-  provisor::Status status = FromGrpc(stub_->balancer->NextServer(&context, request, &response),
-                                     options_, "the next server");
-  if (!status.ok()) return status;
-  return response;
+  return CallUnary(stub_->balancer.get(), &v1::Balancer::Stub::NextServer, request, options_,
+                   "the next server");
 }
 
 }  // namespace provisor::ctl

@@ -30,6 +30,22 @@ inline void SetDeadline(grpc::ClientContext* context, const ClientOptions& optio
                             options.timeout));
 }
 
+// One unary call with the deadline and the error mapping above, e.g.
+// CallUnary(stub, &v1::Cluster::Stub::Status, request, options, "cluster status").
+template <typename Stub, typename Request, typename Response>
+StatusOr<Response> CallUnary(Stub* stub,
+                             grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                          Response*),
+                             const Request& request, const ClientOptions& options,
+                             std::string_view what) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options);
+  Response response;
+  Status status = FromGrpc((stub->*method)(&context, request, &response), options, what);
+  if (!status.ok()) return status;
+  return response;
+}
+
 }  // namespace provisor::ctl
 
 #endif  // PROVISOR_MASTER_CTL_GRPC_CALL_H_

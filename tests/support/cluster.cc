@@ -45,6 +45,8 @@ std::string SlaveProcess::Fetch(const std::string& name) const {
   return bytes.str();
 }
 
+// Polls real processes (not logic under a fake clock): the pause between
+// polls only keeps the test from spinning.
 bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
   const auto end = std::chrono::steady_clock::now() + deadline;
   while (std::chrono::steady_clock::now() < end) {
