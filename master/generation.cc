@@ -51,40 +51,6 @@ StatusOr<KeyRing> Generator::Keys() {
   return ring;
 }
 
-StatusOr<std::string> Generator::Filename(const std::string& mac, uint32_t client_ip) {
-  StatusOr<v1::Entity> device = store_->Get(v1::ENTITY_KIND_DEVICE, mac);
-  if (!device.ok()) return device.status();
-  StatusOr<v1::Entity> model = store_->Get(v1::ENTITY_KIND_MODEL, device->device().model());
-  if (!model.ok()) return model.status();
-  std::string template_id = model->model().template_id();
-  if (!device->device().client_class().empty()) {
-    StatusOr<v1::Entity> klass =
-        store_->Get(v1::ENTITY_KIND_CLIENT_CLASS, device->device().client_class());
-    if (klass.ok() && !klass->client_class().template_id().empty()) {
-      template_id = klass->client_class().template_id();
-    }
-  }
-  StatusOr<v1::Entity> tmpl = store_->Get(v1::ENTITY_KIND_TEMPLATE, template_id);
-  if (!tmpl.ok()) return tmpl.status();
-  const bool xml = tmpl->template_().content_type().find("xml") != std::string::npos;
-
-  const MonoTime now = clock_->Now();
-  std::optional<KeyRing> ring;
-  {
-    std::lock_guard<std::mutex> lock(ring_mu_);
-    if (!ring_.has_value() || now - ring_at_ >= std::chrono::seconds(1)) {
-      StatusOr<KeyRing> fresh = Keys();
-      if (!fresh.ok()) return fresh.status();
-      ring_ = std::move(*fresh);
-      ring_at_ = now;
-    }
-    ring = ring_;
-  }
-  const WallTime wall = clock_->WallNow();
-  return MintToken(*ring, ring->EpochAt(wall), ClaimsFor(mac, client_ip, wall),
-                   xml ? ".xml" : ".cfg");
-}
-
 namespace {
 
 // The master's entities, straight from its store.
@@ -104,6 +70,34 @@ class StoreSource final : public EntitySource {
 
 }  // namespace
 
+StatusOr<std::string> Generator::Filename(const std::string& mac, uint32_t client_ip,
+                                          bool* stand_in) {
+  StoreSource source(store_);
+  bool unknown = false;
+  StatusOr<v1::Device> device = ResolveDevice(source, mac, options_.default_class, &unknown);
+  if (!device.ok()) return device.status();
+  StatusOr<v1::Template> tmpl = TemplateFor(source, *device);
+  if (!tmpl.ok()) return tmpl.status();
+  if (stand_in != nullptr) *stand_in = unknown;
+  const bool xml = tmpl->content_type().find("xml") != std::string::npos;
+
+  const MonoTime now = clock_->Now();
+  std::optional<KeyRing> ring;
+  {
+    std::lock_guard<std::mutex> lock(ring_mu_);
+    if (!ring_.has_value() || now - ring_at_ >= std::chrono::seconds(1)) {
+      StatusOr<KeyRing> fresh = Keys();
+      if (!fresh.ok()) return fresh.status();
+      ring_ = std::move(*fresh);
+      ring_at_ = now;
+    }
+    ring = ring_;
+  }
+  const WallTime wall = clock_->WallNow();
+  return MintToken(*ring, ring->EpochAt(wall), ClaimsFor(mac, client_ip, wall),
+                   xml ? ".xml" : ".cfg");
+}
+
 StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32_t client_ip,
                                                const std::string& server) {
   StatusOr<std::string> mac = CanonicalMac(mac_text);
@@ -121,7 +115,7 @@ StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32
   StatusOr<DeviceRender> rendered = RenderDevice(
       source, *mac, cluster,
       [&](bool xml) { return MintToken(*ring, epoch, claims, xml ? ".xml" : ".cfg"); }, now,
-      &templates_, &zones_);
+      &templates_, &zones_, options_.default_class);
   if (!rendered.ok()) return rendered.status();
   v1::RenderResponse out;
   out.set_revision(revision);

@@ -30,6 +30,8 @@ struct GenerationOptions {
   uint32_t resync_interval_s = 86400;
   // False on a relay master: keys come from the upstream, never made here.
   bool create_keys = true;
+  // The client class an unknown MAC is served as ("" = refuse unknown MACs).
+  std::string default_class;
 };
 
 class Generator {
@@ -41,9 +43,12 @@ class Generator {
   StatusOr<KeyRing> Keys();
   // A fresh encoded filename for device `mac` (canonical) bound to
   // `client_ip`, ending ".xml" or ".cfg" after its template's content type.
-  // NOT_FOUND for an unknown device. Uses a key ring at most a second old.
-  StatusOr<std::string> Filename(const std::string& mac, uint32_t client_ip);
-  // A dry-run render of the device `mac` for a request from `client_ip`.
+  // NOT_FOUND for an unknown device unless a default class serves those
+  // (`*stand_in` is then set). Uses a key ring at most a second old.
+  StatusOr<std::string> Filename(const std::string& mac, uint32_t client_ip,
+                                 bool* stand_in = nullptr);
+  // A dry-run render of the device `mac` (or its default-class stand-in)
+  // for a request from `client_ip`.
   StatusOr<v1::RenderResponse> Render(std::string_view mac, uint32_t client_ip,
                                       const std::string& server);
 

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   sync.rotate_every = generation.rotate_every;
   sync.token_ttl = generation.policy.ttl;
   sync.bind_client_ip = generation.policy.bind_client_ip;
+  sync.default_class = generation.default_class;
   provisor::SyncStreamer streamer(db, &registry, &clock, sync, *logger);
   if (db->restoring()) streamer.SetUnavailable("this relay is restoring a snapshot");
 
@@ -111,7 +112,12 @@ int main(int argc, char** argv) {
   };
   provisor::ClusterService cluster(&registry, db, &streamer, &clock, info);
   provisor::Balancer balancer(&registry, &clock);
-  provisor::BalancerService balancer_service(&balancer, &generator);
+  // A relay's store only follows its upstream: bindings are the root's.
+  provisor::BindingRecorderOptions binding_options;
+  binding_options.refresh = config->binding_refresh;
+  provisor::BindingRecorder bindings(db, &clock, binding_options);
+  provisor::BalancerService balancer_service(&balancer, &generator,
+                                             relay ? nullptr : &bindings);
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -147,9 +153,14 @@ int main(int argc, char** argv) {
   const provisor::Duration tick =
       std::max<provisor::Duration>(std::chrono::milliseconds(50), config->cluster.heartbeat_interval / 4);
   provisor::MonoTime last_keys = clock.Now();
+  provisor::MonoTime last_bindings = clock.Now();
   Periodic chores(tick, [&] {
     registry.Tick();
     streamer.CancelStalled();
+    if (clock.Now() - last_bindings >= std::chrono::seconds(1)) {
+      last_bindings = clock.Now();
+      bindings.Flush();
+    }
     if (!relay && clock.Now() - last_keys >= std::chrono::seconds(10)) {
       last_keys = clock.Now();
       provisor::StatusOr<provisor::KeyRing> keys = generator.Keys();
@@ -169,5 +180,6 @@ int main(int argc, char** argv) {
   // progress keeps its committed batches; followers resume by delta).
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   server->Wait();
+  if (!relay) bindings.Flush();
   return 0;
 }

@@ -44,6 +44,22 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR((*cluster)->GetDuration("stall_timeout", std::chrono::seconds(1),
                                                    std::chrono::hours(1), &c.stall_timeout));
   PROVISOR_RETURN_IF_ERROR((*cluster)->Finish());
+  StatusOr<std::unique_ptr<ConfigReader>> dhcp = reader.Table("dhcp");
+  if (!dhcp.ok()) return dhcp.status();
+  std::string unknown_devices = "default-class";
+  std::string default_class = "default";
+  PROVISOR_RETURN_IF_ERROR((*dhcp)->GetString("unknown_devices", &unknown_devices));
+  PROVISOR_RETURN_IF_ERROR((*dhcp)->GetString("default_class", &default_class));
+  PROVISOR_RETURN_IF_ERROR((*dhcp)->GetDuration("binding_refresh", std::chrono::seconds(0),
+                                                std::chrono::hours(24 * 30), &c.binding_refresh));
+  PROVISOR_RETURN_IF_ERROR((*dhcp)->Finish());
+  if (unknown_devices == "default-class") {
+    if (default_class.empty()) return InvalidArgumentError("dhcp.default_class is empty");
+    c.generation.default_class = default_class;
+  } else if (unknown_devices != "refuse") {
+    return InvalidArgumentError("dhcp.unknown_devices must be \"default-class\" or \"refuse\", not \"" +
+                                unknown_devices + "\"");
+  }
   PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
   c.cluster.max_slaves = static_cast<size_t>(max_slaves);

@@ -3,7 +3,8 @@
 // and out-of-range values are errors that name the key. `upstream` (a
 // relay or warm standby follows that master) must be an IP:port when set;
 // [cluster] dead_after defaults to 3 x heartbeat_interval and must exceed
-// it; [tls] is all of cert, key and ca, or none.
+// it; [tls] is all of cert, key and ca, or none; [dhcp] unknown_devices is
+// "default-class" or "refuse".
 //
 // Thread-safety: value type.
 #ifndef PROVISOR_MASTER_MASTER_CONFIG_H_
@@ -31,6 +32,11 @@ struct MasterConfig {
   RegistryOptions cluster;
   Duration stall_timeout = std::chrono::seconds(30);  // [cluster] stall_timeout
   TlsFiles tls;  // [tls]; all empty: plaintext gRPC
+  // [dhcp] unknown_devices = "default-class" (serve the client class named
+  // by default_class, "default") or "refuse"; sets generation.default_class.
+  // binding_refresh (1h): a renewal with the same IP rewrites the device's
+  // binding only when the stored one is older than this.
+  Duration binding_refresh = std::chrono::hours(1);
 };
 
 StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader);

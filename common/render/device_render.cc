@@ -4,13 +4,61 @@
 
 namespace provisor {
 
+StatusOr<v1::Device> ResolveDevice(const EntitySource& source, const std::string& mac,
+                                   const std::string& default_class, bool* stand_in) {
+  v1::Entity device;
+  Status found = source.Find(v1::ENTITY_KIND_DEVICE, mac, &device);
+  *stand_in = false;
+  if (found.ok()) return std::move(*device.mutable_device());
+  if (found.code() != StatusCode::kNotFound) return found;
+  if (default_class.empty()) {
+    return NotFoundError("device " + mac + " is not known (unknown devices are refused)");
+  }
+  v1::Device d;
+  d.set_mac(mac);
+  d.set_client_class(default_class);
+  d.set_state(v1::DEVICE_STATE_UNSPECIFIED);
+  *stand_in = true;
+  return d;
+}
+
+StatusOr<v1::Template> TemplateFor(const EntitySource& source, const v1::Device& device) {
+  std::string template_id;
+  if (!device.model().empty()) {
+    v1::Entity model;
+    PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_MODEL, device.model(), &model));
+    template_id = model.model().template_id();
+  }
+  v1::Entity client_class;
+  if (!device.client_class().empty()) {
+    Status found = source.Find(v1::ENTITY_KIND_CLIENT_CLASS, device.client_class(), &client_class);
+    if (found.ok() && !client_class.client_class().template_id().empty()) {
+      template_id = client_class.client_class().template_id();
+    } else if (!found.ok() && device.model().empty()) {
+      return NotFoundError("device " + device.mac() + " is not known and the default class '" +
+                           device.client_class() + "' does not exist");
+    }
+  }
+  if (template_id.empty()) {
+    return FailedPreconditionError("device " + device.mac() + " has no model and its class '" +
+                                   device.client_class() + "' names no template");
+  }
+  v1::Entity tmpl;
+  PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_TEMPLATE, template_id, &tmpl));
+  return std::move(*tmpl.mutable_template_());
+}
+
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
-                                       WallTime now, TemplateCache* templates, ZoneCache* zones) {
-  v1::Entity device, model, subscriber, package, client_class, tmpl;
-  PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_DEVICE, mac, &device));
-  const v1::Device& d = device.device();
-  PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_MODEL, d.model(), &model));
+                                       WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                       const std::string& default_class) {
+  v1::Entity model, subscriber, package, client_class, tmpl;
   PreparedDevice out;
+  StatusOr<v1::Device> resolved = ResolveDevice(source, mac, default_class, &out.stand_in);
+  if (!resolved.ok()) return resolved.status();
+  const v1::Device& d = *resolved;
+  if (!d.model().empty()) {
+    PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_MODEL, d.model(), &model));
+  }
   out.mac = mac;
   std::string template_id = model.model().template_id();
   if (!d.client_class().empty() &&
@@ -19,6 +67,13 @@ StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::st
       template_id = client_class.client_class().template_id();
     }
     out.package = client_class.client_class().service_package();
+  } else if (out.stand_in) {
+    return NotFoundError("device " + mac + " is not known and the default class '" +
+                         default_class + "' does not exist");
+  }
+  if (template_id.empty()) {
+    return FailedPreconditionError("device " + mac + " has no model and its class '" +
+                                   d.client_class() + "' names no template");
   }
   bool have_subscriber = false;
   if (!d.subscriber_id().empty()) {
@@ -94,13 +149,16 @@ StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInf
   out.client_class = prepared.client_class;
   out.encryption = prepared.encryption;
   out.missing_names = std::move(stats.missing);
+  out.stand_in = prepared.stand_in;
   return out;
 }
 
 StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
                                     ClusterInfo cluster, const ResyncNameFn& resync_name,
-                                    WallTime now, TemplateCache* templates, ZoneCache* zones) {
-  StatusOr<PreparedDevice> prepared = PrepareDevice(source, mac, now, templates, zones);
+                                    WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                    const std::string& default_class) {
+  StatusOr<PreparedDevice> prepared =
+      PrepareDevice(source, mac, now, templates, zones, default_class);
   if (!prepared.ok()) return prepared.status();
   return RenderPrepared(*prepared, std::move(cluster), resync_name, now);
 }

@@ -6,6 +6,12 @@
 // vendor encryption keyed by the device's secret. Entities come from an
 // EntitySource: the master's store or a slave's in-memory snapshot.
 //
+// Unknown devices: when a deployment names a default client class, a MAC
+// that is not a device is rendered as a stand-in device of that class (no
+// model, subscriber or secret; the class's template and package), so a new
+// device gets a minimal config and can register itself. Without one, an
+// unknown MAC is NOT_FOUND.
+//
 // Thread-safety: thread-safe if the source, cache and zones are.
 #ifndef PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
 #define PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
@@ -39,6 +45,7 @@ struct DeviceRender {
   bool xml = false;          // the template's content type is XML
   std::string resync_name;   // the filename minted for the resync URL
   std::vector<std::string> missing_names;
+  bool stand_in = false;     // an unknown MAC served the default class
 };
 
 // Mints the device's fresh resync filename; `xml` says which suffix fits.
@@ -58,18 +65,28 @@ struct PreparedDevice {
   std::string secret;      // the device's key for it
   std::string model, template_id, package, client_class, subscriber_id;
   uint64_t template_version = 0;
+  bool stand_in = false;   // an unknown MAC served the default class
 };
+
+// The device `mac` (canonical) as stored, or, when it is unknown and
+// `default_class` is set, its stand-in; `*stand_in` says which.
+StatusOr<v1::Device> ResolveDevice(const EntitySource& source, const std::string& mac,
+                                   const std::string& default_class, bool* stand_in);
+// The template `device` renders with: its client class's, else its model's.
+StatusOr<v1::Template> TemplateFor(const EntitySource& source, const v1::Device& device);
 
 // `mac` is canonical. NOT_FOUND names what is missing ("device X not found").
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
-                                       WallTime now, TemplateCache* templates, ZoneCache* zones);
+                                       WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                       const std::string& default_class = "");
 // Renders a prepared device for one request.
 StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInfo cluster,
                                       const ResyncNameFn& resync_name, WallTime now);
 // PrepareDevice then RenderPrepared.
 StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
                                     ClusterInfo cluster, const ResyncNameFn& resync_name,
-                                    WallTime now, TemplateCache* templates, ZoneCache* zones);
+                                    WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                    const std::string& default_class = "");
 
 }  // namespace provisor
 

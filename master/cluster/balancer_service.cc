@@ -20,11 +20,12 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext*, const v1::NextSer
     return ToGrpc(InvalidArgumentError("client_ip '" + request->client_ip() +
                                        "' is not an IPv4 address"));
   }
-  StatusOr<std::string> filename = generator_->Filename(*mac, ntohl(client.s_addr));
+  bool stand_in = false;
+  StatusOr<std::string> filename = generator_->Filename(*mac, ntohl(client.s_addr), &stand_in);
   if (!filename.ok()) {
     if (filename.status().code() == StatusCode::kNotFound) {
       counters_.unknown_device.fetch_add(1, std::memory_order_relaxed);
-      return ToGrpc(NotFoundError("device " + *mac + " is not known to this master"));
+      return ToGrpc(filename.status());
     }
     return ToGrpc(filename.status());
   }
@@ -32,6 +33,14 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext*, const v1::NextSer
   if (!pick.has_value()) {
     counters_.no_slave.fetch_add(1, std::memory_order_relaxed);
     return ToGrpc(UnavailableError("no slave is up and undrained"));
+  }
+  if (stand_in) {
+    counters_.default_class.fetch_add(1, std::memory_order_relaxed);
+    response->set_default_class(true);
+  } else if (request->ack() && bindings_ != nullptr) {
+    char ip[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &client, ip, sizeof(ip));
+    bindings_->Record(*mac, ip);
   }
   response->set_server(pick->host);
   response->set_port(pick->port);

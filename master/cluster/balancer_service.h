@@ -1,7 +1,8 @@
 // BalancerService: the gRPC Balancer API (proto/provisor/v1/balancer.proto)
 // the DHCP front end asks for each offer: the next slave (Balancer) and a
 // fresh encoded filename for the device, bound to its client IP, with the
-// DHCP values (siaddr, options 66, 67, 150) ready to set.
+// DHCP values (siaddr, options 66, 67, 150) ready to set. An ACK's binding
+// is queued in the BindingRecorder (none on a relay: its store follows).
 //
 // Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
 // Includes the generated .grpc.pb.h: only master wiring includes this header.
@@ -13,6 +14,7 @@
 #include <atomic>
 
 #include "master/cluster/balancer.h"
+#include "master/cluster/binding_recorder.h"
 #include "master/generation.h"
 #include "provisor/v1/balancer.grpc.pb.h"
 
@@ -20,15 +22,16 @@ namespace provisor {
 
 struct BalancerCounters {
   std::atomic<uint64_t> answered{0};
-  std::atomic<uint64_t> unknown_device{0};
+  std::atomic<uint64_t> unknown_device{0};   // refused: not a device, no default class
+  std::atomic<uint64_t> default_class{0};    // not a device: served the default class
   std::atomic<uint64_t> no_slave{0};
   std::atomic<uint64_t> bad_request{0};
 };
 
 class BalancerService final : public v1::Balancer::Service {
  public:
-  BalancerService(Balancer* balancer, Generator* generator)
-      : balancer_(balancer), generator_(generator) {}
+  BalancerService(Balancer* balancer, Generator* generator, BindingRecorder* bindings)
+      : balancer_(balancer), generator_(generator), bindings_(bindings) {}
 
   grpc::Status NextServer(grpc::ServerContext* context, const v1::NextServerRequest* request,
                           v1::NextServerResponse* response) override;
@@ -37,6 +40,7 @@ class BalancerService final : public v1::Balancer::Service {
  private:
   Balancer* balancer_;
   Generator* generator_;
+  BindingRecorder* bindings_;
   BalancerCounters counters_;
 };
 

@@ -108,6 +108,7 @@ grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::Sync
     start->set_token_ttl_s(
         std::chrono::duration_cast<std::chrono::seconds>(options_.token_ttl).count());
     start->set_bind_client_ip(options_.bind_client_ip);
+    start->set_default_class(options_.default_class);
   };
   uint64_t after = request.applied_revision();
 

@@ -33,6 +33,7 @@ struct SyncOptions {
   Duration rotate_every = std::chrono::minutes(30);
   Duration token_ttl = std::chrono::hours(1);
   bool bind_client_ip = true;
+  std::string default_class;  // serves unknown MACs; "" = refused
 };
 
 struct SyncCounters {

@@ -173,6 +173,7 @@ std::string NextServerJson(const v1::NextServerResponse& answer, bool full) {
     out["option66"] = answer.option66();
     out["option67"] = answer.option67();
     out["option150"] = std::vector<std::string>(answer.option150().begin(), answer.option150().end());
+    out["default_class"] = answer.default_class();
   }
   return out.dump();
 }

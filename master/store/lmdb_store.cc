@@ -265,10 +265,20 @@ Status LmdbStore::ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_
       break;
     case WriteOp::kUpdate:
     case WriteOp::kDelete:
+    case WriteOp::kSetBinding:
       if (!exists) return NotFoundError(Describe(kind, key) + " does not exist");
       break;
     case WriteOp::kUpsert:
       break;
+  }
+  if (m.op == WriteOp::kSetBinding) {
+    if (kind != v1::ENTITY_KIND_DEVICE) return InvalidArgumentError("only devices have bindings");
+    v1::DhcpBinding binding = m.entity.device().last_binding();
+    m.entity = old;
+    *m.entity.mutable_device()->mutable_last_binding() = std::move(binding);
+  } else if (exists && kind == v1::ENTITY_KIND_DEVICE && !m.entity.device().has_last_binding() &&
+             old.device().has_last_binding()) {
+    *m.entity.mutable_device()->mutable_last_binding() = old.device().last_binding();
   }
 
   v1::Change change;

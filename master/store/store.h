@@ -23,7 +23,11 @@
 
 namespace provisor {
 
-enum class WriteOp { kCreate, kUpdate, kUpsert, kDelete };
+// kSetBinding: `entity` is a Device carrying only its MAC and last_binding;
+// only the stored device's last_binding changes (NOT_FOUND if it is gone).
+// An update or upsert of a device that carries no last_binding keeps the
+// stored one: bindings belong to the DHCP front end, not to OSS writes.
+enum class WriteOp { kCreate, kUpdate, kUpsert, kDelete, kSetBinding };
 
 struct Mutation {
   WriteOp op = WriteOp::kCreate;

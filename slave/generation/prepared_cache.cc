@@ -46,7 +46,10 @@ std::shared_ptr<const PreparedDevice> PreparedCache::Find(const GenerationSnapsh
     entry = &it->second;
     const PreparedDevice& p = *entry->prepared;
     const std::string* device = snap.devices.Find(mac);
-    bool valid = device != nullptr && *device == entry->device_bytes;
+    // A stand-in stays valid while the MAC is still unknown and the
+    // master's default class is still the one it was made for.
+    bool valid = p.stand_in ? device == nullptr && snap.default_class == p.client_class
+                            : device != nullptr && *device == entry->device_bytes;
     if (valid && !p.subscriber_id.empty()) {
       const std::string* subscriber = snap.subscribers.Find(p.subscriber_id);
       valid = subscriber != nullptr && *subscriber == entry->subscriber_bytes;

@@ -5,7 +5,8 @@
 // came from is unchanged in the current snapshot: the device's and the
 // subscriber's bytes are compared, and the model, template, package and
 // client class must be the very objects it was built from (the entry holds
-// them, so an address is never reused under it). Bounded: past `capacity`
+// them, so an address is never reused under it). A stand-in for an unknown
+// MAC (the default class's config) is valid while the MAC stays unknown. Bounded: past `capacity`
 // entries an arbitrary one of the shard goes.
 //
 // Thread-safety: thread-safe (sharded locks).

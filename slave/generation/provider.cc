@@ -146,12 +146,15 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   std::shared_ptr<const PreparedDevice> prepared = prepared_.Find(*snap, mac);
   if (prepared == nullptr) {
     v1::Device device;
-    if (!snap->FindDevice(mac, &device)) return Refuse(FetchRefusal::kDeviceUnknown);
-    if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
+    if (!snap->FindDevice(mac, &device)) {
+      // An unknown MAC gets the default class's config, if the master has one.
+      if (snap->default_class.empty()) return Refuse(FetchRefusal::kDeviceUnknown);
+    } else if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
       return Refuse(FetchRefusal::kDeviceSuspended);
     }
     SnapshotSource source(*snap);
-    StatusOr<PreparedDevice> fresh = PrepareDevice(source, mac, now, &templates_, &zones_);
+    StatusOr<PreparedDevice> fresh =
+        PrepareDevice(source, mac, now, &templates_, &zones_, snap->default_class);
     if (!fresh.ok()) return Refuse(FetchRefusal::kRenderFailed);
     prepared = std::make_shared<const PreparedDevice>(std::move(*fresh));
     prepared_.Put(*snap, prepared);
@@ -165,6 +168,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
       [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now);
   if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
   served_.fetch_add(1, std::memory_order_relaxed);
+  if (prepared->stand_in) stand_ins_.fetch_add(1, std::memory_order_relaxed);
   return tftp::FetchResult::Ok(std::make_shared<tftp::StringContent>(std::move(rendered->content)));
 }
 

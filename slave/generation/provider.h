@@ -80,6 +80,8 @@ class GenerationProvider final : public tftp::ContentProvider {
     return refusals_[static_cast<size_t>(r)].load(std::memory_order_relaxed);
   }
   uint64_t served() const { return served_.load(std::memory_order_relaxed); }
+  // Of those, unknown MACs served their master's default class.
+  uint64_t stand_ins() const { return stand_ins_.load(std::memory_order_relaxed); }
   const PreparedCache& prepared() const { return prepared_; }
 
  private:
@@ -96,6 +98,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   PreparedCache prepared_;
   std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};
   std::atomic<uint64_t> served_{0};
+  std::atomic<uint64_t> stand_ins_{0};
 };
 
 }  // namespace provisor

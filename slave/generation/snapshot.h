@@ -46,6 +46,7 @@ struct GenerationSnapshot {
   ParsedTable<v1::ClientClass> classes{kSmallTableShards};
   KeyRing keys;
   TokenPolicy tokens;  // the master's: ttl, bind_client_ip
+  std::string default_class;  // the master's: serves unknown MACs ("" = refused)
 
   // Applies one committed change (a put or a delete of any kind).
   void Apply(const v1::Change& change);

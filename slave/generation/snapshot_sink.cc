@@ -33,6 +33,7 @@ Status SnapshotSink::Start(const v1::SyncStart& start) {
     building_->store_id = start.store_id();
     building_->revision = start.revision();
     SetPolicy(start, &building_->tokens);
+    building_->default_class = start.default_class();
     building_entities_ = 0;
     return Status::Ok();
   }
@@ -46,9 +47,11 @@ Status SnapshotSink::Start(const v1::SyncStart& start) {
   }
   TokenPolicy policy = current->tokens;
   SetPolicy(start, &policy);
-  if (policy.ttl != current->tokens.ttl || policy.bind_client_ip != current->tokens.bind_client_ip) {
+  if (policy.ttl != current->tokens.ttl || policy.bind_client_ip != current->tokens.bind_client_ip ||
+      start.default_class() != current->default_class) {
     auto next = std::make_shared<GenerationSnapshot>(*current);
     next->tokens = policy;
+    next->default_class = start.default_class();
     current.reset();  // so the replaced version can be freed at once
     Publish(std::move(next));
   }

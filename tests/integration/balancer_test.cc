@@ -70,13 +70,84 @@ TEST_CASE("next-server names an up slave and a filename that slave serves") {
   CHECK(dhcp.at("option67") == dhcp.at("filename"));
   CHECK(dhcp.at("option150") == nlohmann::json::array({"127.0.0.1", "127.0.0.1"}));
 
-  CommandResult unknown = m.Ctl({"next-server", "--mac", "02:00:00:00:00:99", "--ip", "10.0.0.9"});
-  CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err.find("not known") != std::string::npos);
   CommandResult bad_ip = m.Ctl({"next-server", "--mac", kMac, "--ip", "10.0.0"});
   CHECK(bad_ip.exit_code == 1);
   CHECK(bad_ip.err.find("client_ip") != std::string::npos);
   CHECK(m.Ctl({"next-server", "--mac", kMac}).exit_code == 2);
+}
+
+TEST_CASE("an unknown MAC gets the default class config unless the master refuses unknown MACs") {
+  MasterProcess m;
+  testing::ImportExamples(m, PROVISOR_SOURCE_DIR);
+  SlaveProcess s1("s1", m.address);
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"s1"}); }));
+  const std::string stranger = "02:00:00:00:00:99";
+  CommandResult r = m.Ctl({"--json", "next-server", "--mac", stranger, "--ip", "127.0.0.1"});
+  REQUIRE(r.exit_code == 0);
+  nlohmann::json answer = nlohmann::json::parse(r.out);
+  CHECK(answer.at("default_class") == true);
+  const std::string filename = answer.at("filename");
+  CHECK(filename.substr(filename.size() - 4) == ".cfg");  // tpl-default is plain text
+  const std::string served = s1.Fetch(filename);
+  CHECK(served.find("device.mac=020000000099\n") != std::string::npos);
+  CHECK(served.find("provisioning.url=tftp://127.0.0.1:") != std::string::npos);
+  // The master's dry run shows exactly the same config (the resync name differs).
+  std::string rendered = testing::Render(m, stranger).content;
+  auto without_url = [](std::string text) {
+    size_t at = text.find("provisioning.url=");
+    return text.erase(at, text.find('\n', at) - at);
+  };
+  CHECK(without_url(served) == without_url(rendered));
+
+  MasterProcess strict("[dhcp]\nunknown_devices = \"refuse\"\n");
+  testing::ImportExamples(strict, PROVISOR_SOURCE_DIR);
+  SlaveProcess s2("s2", strict.address);
+  REQUIRE(WaitFor([&] { return AllCaughtUp(strict, {"s2"}); }));
+  CommandResult refused = strict.Ctl({"next-server", "--mac", stranger, "--ip", "127.0.0.1"});
+  CHECK(refused.exit_code == 1);
+  CHECK(refused.err ==
+        "provisorctl: device 02:00:00:00:00:99 is not known (unknown devices are refused)\n");
+  // And its slave refuses a token minted for that MAC elsewhere: the
+  // strict master's keys differ, so the name is simply not valid there.
+  CHECK(s2.Fetch(filename).rfind("ERROR", 0) == 0);
+}
+
+TEST_CASE("an ACK records the device binding and an OFFER or a same-IP renewal does not rewrite it") {
+  MasterProcess m;
+  testing::ImportExamples(m, PROVISOR_SOURCE_DIR);
+  SlaveProcess s1("s1", m.address);
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"s1"}); }));
+  auto stub = v1::Balancer::NewStub(
+      grpc::CreateChannel(m.address, grpc::InsecureChannelCredentials()));
+  auto ask = [&](const std::string& ip, bool ack) {
+    grpc::ClientContext c;
+    v1::NextServerRequest request;
+    request.set_mac(kMac);
+    request.set_client_ip(ip);
+    request.set_ack(ack);
+    v1::NextServerResponse response;
+    return stub->NextServer(&c, request, &response).ok();
+  };
+  auto binding = [&] {
+    CommandResult r = m.Ctl({"--json", "device", "get", kMac});
+    if (r.exit_code != 0) return nlohmann::json();
+    nlohmann::json j = nlohmann::json::parse(r.out);
+    return j.contains("last_binding") ? j.at("last_binding") : nlohmann::json();
+  };
+  REQUIRE(ask("10.1.2.3", /*ack=*/false));
+  REQUIRE(ask("10.1.2.4", /*ack=*/true));
+  REQUIRE(WaitFor([&] { return !binding().is_null(); }));
+  CHECK(binding().at("ip") == "10.1.2.4");
+  const auto revision = testing::Status(m).at("revision");
+  // A renewal with the same IP within binding_refresh writes nothing.
+  REQUIRE(ask("10.1.2.4", true));
+  REQUIRE(ask("10.9.9.9", false));
+  REQUIRE(ask("10.1.2.5", true));  // a new address is recorded
+  REQUIRE(WaitFor([&] { return binding().at("ip") == "10.1.2.5"; }));
+  CHECK(testing::Status(m).at("revision") == revision.get<uint64_t>() + 1);
+  // An OSS update of the device keeps the binding.
+  REQUIRE(m.Ctl({"device", "update", "--mac", kMac, "--serial", "SN-NEW"}).exit_code == 0);
+  CHECK(binding().at("ip") == "10.1.2.5");
 }
 
 TEST_CASE("over 10000 calls slave shares follow the operator weights within 2 percent") {

@@ -54,7 +54,8 @@ TEST_CASE("provisorctl imports the sample files and drives CRUD") {
   m.ImportExamples();
   CHECK(m.Count("subscriber") == 10);
   CHECK(m.Count("device") == 10);
-  CHECK(m.Count("template") == 7);
+  CHECK(m.Count("template") == 8);
+  CHECK(m.Count("class") == 1);
 
   CommandResult list = m.Ctl({"device", "list"});
   REQUIRE(list.exit_code == 0);

@@ -66,7 +66,9 @@ TEST_CASE("provisorctl render prints exactly the bytes and explains them") {
   CHECK(explain.out.find("missing names   none") != std::string::npos);
   CommandResult unknown = m.Ctl({"render", "--mac", "00:15:65:00:00:01"});
   CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err == "provisorctl: device 00:15:65:00:00:01 not found\n");
+  CHECK(unknown.err ==
+        "provisorctl: device 00:15:65:00:00:01 is not known and the default class 'default' "
+        "does not exist\n");
 }
 
 TEST_CASE("a template that does not compile is refused at upload with line and column") {
