@@ -8,10 +8,11 @@
 namespace provisor::testing {
 
 SlaveProcess::SlaveProcess(const std::string& slave_id, const std::string& master,
-                           const std::string& extra, const std::vector<std::string>& wrap)
+                           const std::string& extra, const std::vector<std::string>& wrap,
+                           const std::string& tftp_listen)
     : id(slave_id), wrapper(wrap) {
   config_path = dir.WriteFile("slave.toml", "id = \"" + id + "\"\nmaster = \"" + master +
-                                                "\"\ntftp_listen = \"127.0.0.1:0\"\n"
+                                                "\"\ntftp_listen = \"" + tftp_listen + "\"\n"
                                                 "log_level = \"info\"\n" + extra);
   stderr_path = dir.path() + "/stderr";
   Start();

@@ -19,10 +19,11 @@
 namespace provisor::testing {
 
 struct SlaveProcess {
-  // Starts a slave `id` following `master`; `extra` is appended to
-  // slave.toml. Throws if it does not start.
+  // Starts a slave `id` following `master`, serving TFTP on `tftp_listen`;
+  // `extra` is appended to slave.toml. Throws if it does not start.
   SlaveProcess(const std::string& id, const std::string& master, const std::string& extra = "",
-               const std::vector<std::string>& wrapper = {});
+               const std::vector<std::string>& wrapper = {},
+               const std::string& tftp_listen = "127.0.0.1:0");
   void Stop(int signal);
   void Start();  // again, same config (a new TFTP port)
 
