@@ -22,6 +22,9 @@ PACKAGES=(
   tftp-hpa atftp curl dnsmasq-base tftpd-hpa strace
   # xmllint checks every XML render; openssl decrypts vendor-encrypted ones
   libxml2-utils openssl
+  # the Kea hook library (kea-dev needs boost's headers), and kea-dhcp4,
+  # perfdhcp (kea-admin) and iproute2 for its end-to-end test and benchmark
+  kea-dev libboost-dev kea-dhcp4-server kea-admin iproute2
 )
 
 echo "setup: installing packages"
@@ -31,9 +34,12 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
 
 # tftpd-hpa's package starts a system service on port 69; provisor's tests
 # and benchmark run their own peers on free ports, so it is not needed.
-if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet tftpd-hpa 2>/dev/null; then
-  $SUDO systemctl stop tftpd-hpa || true
-fi
+# Likewise kea-dhcp4-server's service: the tests run their own kea-dhcp4.
+for service in tftpd-hpa kea-dhcp4-server; do
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$service" 2>/dev/null; then
+    $SUDO systemctl stop "$service" || true
+  fi
+done
 
 JOBS="$(nproc)"
 echo "setup: building build/ (RelWithDebInfo)"

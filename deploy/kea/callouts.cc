@@ -71,8 +71,15 @@ struct Hook {
 };
 Hook* hook = nullptr;
 
-// An ACK's answer, from leases4_committed to pkt4_send.
+// An ACK's answer, from leases4_committed to pkt4_send. `stage` settles a
+// race: an ask that fails at once (no master reachable) calls back before
+// Ask returns, on the callout's own thread; the packet must then not stay
+// parked. Whoever moves it first from kAsking decides: the callout
+// (kParked: the callback unparks later) or the callback (kAnswered: the
+// callout un-parks by continuing).
 struct Pending {
+  enum Stage { kAsking, kParked, kAnswered };
+  std::atomic<int> stage{kAsking};
   Answer answer;
 };
 using PendingPtr = boost::shared_ptr<Pending>;
@@ -268,12 +275,21 @@ int leases4_committed(CalloutHandle& handle) {
   hook->client->Ask(q, [pending, lot, query, io, start](Answer answer) {
     hook->latency.Add(std::chrono::steady_clock::now() - start);
     pending->answer = std::move(answer);
-    // Kea resumes the packet on its own IO service (its main thread): in
-    // single-threaded mode that is the only thread allowed to send.
-    io->post([lot, query] { lot->unpark(query); });
+    int asking = Pending::kAsking;
+    if (!pending->stage.compare_exchange_strong(asking, Pending::kAnswered)) {
+      // Parked: Kea resumes the packet on its own IO service (its main
+      // thread), the only thread allowed to send in single-threaded mode.
+      io->post([lot, query] { lot->unpark(query); });
+    }
     std::lock_guard<std::mutex> lock(hook->mu);
     if (--hook->in_flight == 0) hook->idle.notify_all();
   });
+  int asking = Pending::kAsking;
+  if (!pending->stage.compare_exchange_strong(asking, Pending::kParked)) {
+    // Answered already (the ask failed at once): carry on without parking.
+    lot->dereference(query);
+    handle.setStatus(CalloutHandle::NEXT_STEP_CONTINUE);
+  }
   return 0;
 }
 

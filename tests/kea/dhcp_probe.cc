@@ -1,7 +1,8 @@
 // provisor-dhcp-probe: one real DHCPv4 exchange (DISCOVER, OFFER, REQUEST,
 // ACK) on an interface, as a device would do it, printing the ACK decoded
 // as one JSON object: yiaddr, siaddr, file, server_id and options 66, 67
-// and 150. The end-to-end test runs it in the client's network namespace
+// and 150, with how many DISCOVERs and REQUESTs it sent (one a second until
+// answered) and how long each answer took. The end-to-end test runs it in the client's network namespace
 // to check what the Kea hook put into the answer.
 //
 //   provisor-dhcp-probe --iface IFACE --mac MAC [--timeout-ms N]
@@ -97,7 +98,8 @@ std::string Ip(in_addr a) {
 // Sends `packet` (resending every second) until a reply with `xid` of one
 // of `types` comes, or `timeout` passes.
 bool Exchange(int fd, const std::vector<uint8_t>& packet, uint32_t xid,
-              std::vector<uint8_t> types, std::chrono::milliseconds timeout, Reply* reply) {
+              std::vector<uint8_t> types, std::chrono::milliseconds timeout, Reply* reply,
+              int* sends) {
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(67);
@@ -112,6 +114,7 @@ bool Exchange(int fd, const std::vector<uint8_t>& packet, uint32_t xid,
         return false;
       }
       next_send += std::chrono::seconds(1);
+      ++*sends;
     }
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, 100) <= 0) continue;
@@ -165,15 +168,19 @@ int main(int argc, char** argv) {
   const uint32_t xid = random();
   const auto timeout = std::chrono::milliseconds(timeout_ms);
   Reply offer, ack;
-  if (!Exchange(fd, Build(kDiscover, xid, mac, {}, {}), xid, {kOffer}, timeout, &offer)) {
+  int discovers = 0, requests = 0;
+  const auto start = std::chrono::steady_clock::now();
+  if (!Exchange(fd, Build(kDiscover, xid, mac, {}, {}), xid, {kOffer}, timeout, &offer,
+                &discovers)) {
     std::fprintf(stderr, "dhcp-probe: no DHCPOFFER\n");
     return 1;
   }
   in_addr server{};
   const std::string& id = offer.options[54];
   if (id.size() == 4) std::memcpy(&server, id.data(), 4);
+  const auto offered = std::chrono::steady_clock::now();
   if (!Exchange(fd, Build(kRequest, xid, mac, offer.yiaddr, server), xid, {kAck, kNak}, timeout,
-                &ack)) {
+                &ack, &requests)) {
     std::fprintf(stderr, "dhcp-probe: no DHCPACK\n");
     return 1;
   }
@@ -181,7 +188,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "dhcp-probe: DHCPNAK\n");
     return 1;
   }
+  const auto acked = std::chrono::steady_clock::now();
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   nlohmann::json out;
+  out["discovers"] = discovers;
+  out["requests"] = requests;
+  out["offer_ms"] = ms(offered - start);
+  out["ack_ms"] = ms(acked - offered);
   out["yiaddr"] = Ip(ack.yiaddr);
   out["siaddr"] = Ip(ack.siaddr);
   out["file"] = ack.file;

@@ -6,7 +6,8 @@
 // a device would, whose ACK is decoded: siaddr, options 66, 67 and 150
 // name an up slave and the provisor filename. That file is then fetched
 // with tftp from the leased address and must equal `provisorctl render`.
-// A slave is killed: after dead_after, new ACKs no longer name it.
+// A slave is killed: after dead_after, new ACKs no longer name it. The
+// master is killed: Kea answers at once from the hook's fallback.
 //
 // Needs root (network namespaces, port 69). Without it the test fails and
 // says so: it is never skipped.
@@ -227,6 +228,19 @@ TEST_CASE("kea-dhcp4 with the hook hands devices an up slave and a filename it s
     CHECK(later.at("siaddr") == other);
     CHECK(later.at("option150") == nlohmann::json::array({other}));
   }
+
+  // The master goes away: Kea still answers at once, with the servers of
+  // the subnet's last good answer and no provisor filename.
+  m.Stop(SIGKILL);
+  nlohmann::json fallback = probe(kMac);
+  INFO(fallback.dump());
+  CHECK(fallback.at("discovers") == 1);  // each answered within the hook's 200 ms
+  CHECK(fallback.at("requests") == 1);
+  CHECK(fallback.at("offer_ms").get<double>() < 400);
+  CHECK(fallback.at("ack_ms").get<double>() < 400);
+  CHECK(fallback.at("siaddr") == other);
+  CHECK(fallback.at("option150") == nlohmann::json::array({other}));
+  CHECK(fallback.at("file") == "");
 
   kea.Stop();
   const std::string log = kea.Log();
