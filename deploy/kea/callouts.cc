@@ -26,6 +26,7 @@
 #include <dhcpsrv/lease.h>
 #include <hooks/hooks.h>
 #include <stats/stats_mgr.h>
+#include <util/multi_threading_mgr.h>
 
 #include <arpa/inet.h>
 
@@ -277,9 +278,16 @@ int leases4_committed(CalloutHandle& handle) {
     pending->answer = std::move(answer);
     int asking = Pending::kAsking;
     if (!pending->stage.compare_exchange_strong(asking, Pending::kAnswered)) {
-      // Parked: Kea resumes the packet on its own IO service (its main
-      // thread), the only thread allowed to send in single-threaded mode.
-      io->post([lot, query] { lot->unpark(query); });
+      // Parked. Multi-threaded Kea hands the resumed packet to its thread
+      // pool, so unparking from here is safe and immediate. Single-threaded
+      // Kea sends from the unparking thread, so it must be its main thread:
+      // post to its IO service, which that thread polls between receives
+      // (up to 1 s apart when idle: run Kea multi-threaded).
+      if (isc::util::MultiThreadingMgr::instance().getMode()) {
+        lot->unpark(query);
+      } else {
+        io->post([lot, query] { lot->unpark(query); });
+      }
     }
     std::lock_guard<std::mutex> lock(hook->mu);
     if (--hook->in_flight == 0) hook->idle.notify_all();

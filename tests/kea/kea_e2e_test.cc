@@ -188,6 +188,9 @@ TEST_CASE("kea-dhcp4 with the hook hands devices an up slave and a filename it s
     return nlohmann::json::parse(r.out);
   };
   nlohmann::json ack = probe(kMac);
+  INFO(ack.dump());
+  CHECK(ack.at("requests") == 1);  // the parked ACK resumes as soon as the master answers
+  CHECK(ack.at("ack_ms").get<double>() < 400);
   const std::string siaddr = ack.at("siaddr");
   CHECK((siaddr == "10.77.0.11" || siaddr == "10.77.0.12"));
   CHECK(ack.at("option66") == siaddr);
