@@ -76,10 +76,10 @@ StatusOr<std::string> Generator::Filename(const std::string& mac, uint32_t clien
   bool unknown = false;
   StatusOr<v1::Device> device = ResolveDevice(source, mac, options_.default_class, &unknown);
   if (!device.ok()) return device.status();
-  StatusOr<v1::Template> tmpl = TemplateFor(source, *device);
-  if (!tmpl.ok()) return tmpl.status();
+  StatusOr<DeviceEntities> entities = ResolveEntities(source, *device);
+  if (!entities.ok()) return entities.status();
   if (stand_in != nullptr) *stand_in = unknown;
-  const bool xml = tmpl->content_type().find("xml") != std::string::npos;
+  const bool xml = entities->tmpl.content_type().find("xml") != std::string::npos;
 
   const MonoTime now = clock_->Now();
   std::optional<KeyRing> ring;

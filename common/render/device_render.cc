@@ -22,19 +22,22 @@ StatusOr<v1::Device> ResolveDevice(const EntitySource& source, const std::string
   return d;
 }
 
-StatusOr<v1::Template> TemplateFor(const EntitySource& source, const v1::Device& device) {
+StatusOr<DeviceEntities> ResolveEntities(const EntitySource& source, const v1::Device& device) {
+  DeviceEntities out;
   std::string template_id;
   if (!device.model().empty()) {
     v1::Entity model;
     PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_MODEL, device.model(), &model));
-    template_id = model.model().template_id();
+    out.model = std::move(*model.mutable_model());
+    template_id = out.model.template_id();
   }
-  v1::Entity client_class;
   if (!device.client_class().empty()) {
+    v1::Entity client_class;
     Status found = source.Find(v1::ENTITY_KIND_CLIENT_CLASS, device.client_class(), &client_class);
-    if (found.ok() && !client_class.client_class().template_id().empty()) {
-      template_id = client_class.client_class().template_id();
-    } else if (!found.ok() && device.model().empty()) {
+    if (found.ok()) {
+      out.client_class = std::move(*client_class.mutable_client_class());
+      if (!out.client_class->template_id().empty()) template_id = out.client_class->template_id();
+    } else if (device.model().empty()) {
       return NotFoundError("device " + device.mac() + " is not known and the default class '" +
                            device.client_class() + "' does not exist");
     }
@@ -45,36 +48,22 @@ StatusOr<v1::Template> TemplateFor(const EntitySource& source, const v1::Device&
   }
   v1::Entity tmpl;
   PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_TEMPLATE, template_id, &tmpl));
-  return std::move(*tmpl.mutable_template_());
+  out.tmpl = std::move(*tmpl.mutable_template_());
+  return out;
 }
 
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
                                        WallTime now, TemplateCache* templates, ZoneCache* zones,
                                        const std::string& default_class) {
-  v1::Entity model, subscriber, package, client_class, tmpl;
+  v1::Entity subscriber, package;
   PreparedDevice out;
   StatusOr<v1::Device> resolved = ResolveDevice(source, mac, default_class, &out.stand_in);
   if (!resolved.ok()) return resolved.status();
   const v1::Device& d = *resolved;
-  if (!d.model().empty()) {
-    PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_MODEL, d.model(), &model));
-  }
+  StatusOr<DeviceEntities> entities = ResolveEntities(source, d);
+  if (!entities.ok()) return entities.status();
   out.mac = mac;
-  std::string template_id = model.model().template_id();
-  if (!d.client_class().empty() &&
-      source.Find(v1::ENTITY_KIND_CLIENT_CLASS, d.client_class(), &client_class).ok()) {
-    if (!client_class.client_class().template_id().empty()) {
-      template_id = client_class.client_class().template_id();
-    }
-    out.package = client_class.client_class().service_package();
-  } else if (out.stand_in) {
-    return NotFoundError("device " + mac + " is not known and the default class '" +
-                         default_class + "' does not exist");
-  }
-  if (template_id.empty()) {
-    return FailedPreconditionError("device " + mac + " has no model and its class '" +
-                                   d.client_class() + "' names no template");
-  }
+  if (entities->client_class.has_value()) out.package = entities->client_class->service_package();
   bool have_subscriber = false;
   if (!d.subscriber_id().empty()) {
     PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_SUBSCRIBER, d.subscriber_id(), &subscriber));
@@ -88,8 +77,7 @@ StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::st
     PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_PACKAGE, out.package, &package));
     have_package = true;
   }
-  PROVISOR_RETURN_IF_ERROR(source.Find(v1::ENTITY_KIND_TEMPLATE, template_id, &tmpl));
-  const v1::Template& t = tmpl.template_();
+  const v1::Template& t = entities->tmpl;
   StatusOr<std::shared_ptr<const CompiledTemplate>> compiled =
       templates->Get(t.id(), t.version(), t.body());
   if (!compiled.ok()) return compiled.status();
@@ -99,13 +87,13 @@ StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::st
 
   RenderInput in;
   in.device = &d;
-  in.model = &model.model();
+  in.model = &entities->model;
   in.subscriber = have_subscriber ? &subscriber.subscriber() : nullptr;
   in.package = have_package ? &package.package() : nullptr;
   in.now = now;
   in.zones = zones;
   out.context = BuildRenderContext(in);
-  out.encryption = model.model().encryption();
+  out.encryption = entities->model.encryption();
   out.secret = d.secret();
   out.model = d.model();
   out.template_id = t.id();

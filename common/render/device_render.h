@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,8 +73,15 @@ struct PreparedDevice {
 // `default_class` is set, its stand-in; `*stand_in` says which.
 StatusOr<v1::Device> ResolveDevice(const EntitySource& source, const std::string& mac,
                                    const std::string& default_class, bool* stand_in);
-// The template `device` renders with: its client class's, else its model's.
-StatusOr<v1::Template> TemplateFor(const EntitySource& source, const v1::Device& device);
+// What `device` renders with: its model (empty for a stand-in), its client
+// class (if it names one that exists) and its template (the class's, else
+// the model's).
+struct DeviceEntities {
+  v1::DeviceModel model;
+  std::optional<v1::ClientClass> client_class;
+  v1::Template tmpl;
+};
+StatusOr<DeviceEntities> ResolveEntities(const EntitySource& source, const v1::Device& device);
 
 // `mac` is canonical. NOT_FOUND names what is missing ("device X not found").
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,

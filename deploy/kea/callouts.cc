@@ -161,6 +161,14 @@ void Apply(const Pkt4& query, Pkt4& response, const Answer& answer) {
   }
 }
 
+// Asks on the calling thread (bounded by the timeout), timing the wait.
+Answer AskInLine(const Query& query) {
+  const auto start = std::chrono::steady_clock::now();
+  Answer answer = hook->client->AskSync(query);
+  hook->latency.Add(std::chrono::steady_clock::now() - start);
+  return answer;
+}
+
 std::vector<std::string> StringList(ConstElementPtr list) {
   std::vector<std::string> out;
   if (!list || list->getType() != Element::list) return out;
@@ -253,22 +261,20 @@ int leases4_committed(CalloutHandle& handle) {
   const Query q = MakeQuery(*query, (*leases->begin())->addr_.toText(), /*ack=*/true);
   PendingPtr pending = boost::make_shared<Pending>();
   handle.setContext(kContextName, pending);
-  const auto start = std::chrono::steady_clock::now();
   IOServicePtr io = hook->io;
   if (!io) {  // not configured yet: cannot unpark later, so ask in line
-    pending->answer = hook->client->AskSync(q);
-    hook->latency.Add(std::chrono::steady_clock::now() - start);
+    pending->answer = AskInLine(q);
     return 0;
   }
   isc::hooks::ParkingLotHandlePtr lot = handle.getParkingLotHandlePtr();
   try {
     lot->reference(query);
   } catch (const isc::Exception&) {  // Kea did not park this one: ask in line
-    pending->answer = hook->client->AskSync(q);
-    hook->latency.Add(std::chrono::steady_clock::now() - start);
+    pending->answer = AskInLine(q);
     return 0;
   }
   handle.setStatus(CalloutHandle::NEXT_STEP_PARK);
+  const auto start = std::chrono::steady_clock::now();
   {
     std::lock_guard<std::mutex> lock(hook->mu);
     ++hook->in_flight;
@@ -315,11 +321,8 @@ int pkt4_send(CalloutHandle& handle) {
     }
     Apply(*query, *response, pending->answer);
   } else if (response->getType() == isc::dhcp::DHCPOFFER) {
-    const auto start = std::chrono::steady_clock::now();
-    const Answer answer =
-        hook->client->AskSync(MakeQuery(*query, response->getYiaddr().toText(), /*ack=*/false));
-    hook->latency.Add(std::chrono::steady_clock::now() - start);
-    Apply(*query, *response, answer);
+    Apply(*query, *response,
+          AskInLine(MakeQuery(*query, response->getYiaddr().toText(), /*ack=*/false)));
   }
   return 0;
 }
