@@ -40,6 +40,7 @@ mkdir "$work/data"
 cat > "$work/master.toml" <<TOML
 data_dir = "$work/data"
 grpc_listen = "127.0.0.1:0"
+http_listen = "127.0.0.1:0"
 [cluster]
 heartbeat_interval = "500ms"
 TOML

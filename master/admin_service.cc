@@ -145,6 +145,7 @@ grpc::Status AdminService::Import(
   std::vector<uint64_t> rows;
   v1::ImportBatchResult result;
   uint64_t committed_rows = 0;
+  uint64_t rejected_rows = 0;
   uint64_t rejected_batches = 0;
 
   auto flush = [&]() -> bool {
@@ -159,13 +160,18 @@ grpc::Status AdminService::Import(
         result.set_committed(true);
         result.set_revision(written->revision);
         committed_rows += rows.size();
+        import_counters_.committed_rows.fetch_add(rows.size(), std::memory_order_relaxed);
       } else {
         v1::RowError* error = result.add_errors();
         error->set_row(failed < rows.size() ? rows[failed] : rows.back());
         error->set_message(written.status().message());
       }
     }
-    if (!result.committed()) ++rejected_batches;
+    if (!result.committed()) {
+      ++rejected_batches;
+      rejected_rows += rows.size();
+      import_counters_.rejected_rows.fetch_add(rows.size(), std::memory_order_relaxed);
+    }
     bool ok = stream->Write(result);
     batch.clear();
     rows.clear();
@@ -200,8 +206,15 @@ grpc::Status AdminService::Import(
   // A client that stopped early (Ctrl-C) half-closes: what it sent is
   // committed. A connection that broke leaves the partial batch out.
   if (!context->IsCancelled()) flush();
-  logger_->info("import: {} rows committed, {} batches rejected", committed_rows,
-                rejected_batches);
+  const std::string summary = std::to_string(committed_rows) + " rows committed, " +
+                              std::to_string(rejected_rows) + " rows in " +
+                              std::to_string(rejected_batches) + " rejected batches" +
+                              (context->IsCancelled() ? " (the client went away)" : "");
+  if (events_ != nullptr) {
+    events_->Add("import", "", summary);
+  } else {
+    logger_->info("IMPORT {}", summary);
+  }
   return grpc::Status::OK;
 }
 

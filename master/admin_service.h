@@ -11,7 +11,10 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
+
 #include "common/logging.h"
+#include "master/cluster/event_log.h"
 #include "common/status.h"
 #include "master/generation.h"
 #include "master/store/store.h"
@@ -20,6 +23,12 @@
 namespace provisor {
 
 grpc::Status ToGrpc(const Status& status);
+
+// Import rows since the master started (metrics).
+struct ImportCounters {
+  std::atomic<uint64_t> committed_rows{0};
+  std::atomic<uint64_t> rejected_rows{0};  // rows of batches that were not committed
+};
 
 class AdminService final : public v1::Admin::Service {
  public:
@@ -40,6 +49,11 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*,
                       v1::RenderResponse*) override;
 
+  // Each finished import becomes an "import" event in `events` (may be
+  // null: then only a log line).
+  void set_events(EventLog* events) { events_ = events; }
+  const ImportCounters& import_counters() const { return import_counters_; }
+
  private:
   grpc::Status Put(WriteOp op, const v1::WriteRequest* request, v1::WriteResponse* response);
   Status CheckWritable() const;
@@ -48,6 +62,8 @@ class AdminService final : public v1::Admin::Service {
   Generator* generator_;
   Logger logger_;
   bool read_only_;
+  EventLog* events_ = nullptr;
+  ImportCounters import_counters_;
 };
 
 }  // namespace provisor

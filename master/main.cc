@@ -6,6 +6,7 @@
 // "listening ..." line per listener, and stops cleanly on SIGTERM/SIGINT.
 #include <grpcpp/grpcpp.h>
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <iostream>
@@ -16,14 +17,22 @@
 #include "common/logging.h"
 #include "common/termination_signals.h"
 #include "common/socket_address.h"
+#include "common/systemd_notify.h"
 #include "master/admin_service.h"
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/cluster_service.h"
+#include "master/cluster/epoch_watch.h"
+#include "master/cluster/event_log.h"
 #include "master/cluster/registry.h"
 #include "master/cluster/store_sink.h"
 #include "master/cluster/sync_streamer.h"
 #include "master/master_config.h"
+#include "master/noc/history.h"
+#include "master/noc/master_metrics.h"
+#include "master/noc/noc_http.h"
+#include "master/noc/noc_view.h"
+#include "common/http_server.h"
 #include "master/store/lmdb_store.h"
 #include "proto/rpc_channel.h"
 
@@ -92,7 +101,11 @@ int main(int argc, char** argv) {
   generation.create_keys = !relay;
   provisor::Generator generator(db, &clock, generation);
   provisor::AdminService admin(db, &generator, *logger, /*read_only=*/relay);
-  provisor::SlaveRegistry registry(config->cluster, &clock);
+  // Slave transitions, key rotations and imports: the NOC's event list and
+  // one log line each.
+  provisor::EventLog events(&clock, config->cluster.max_events, *logger);
+  admin.set_events(&events);
+  provisor::SlaveRegistry registry(config->cluster, &clock, &events);
   provisor::SyncOptions sync;
   sync.stall_timeout = config->stall_timeout;
   sync.rotate_every = generation.rotate_every;
@@ -119,6 +132,30 @@ int main(int argc, char** argv) {
   provisor::BalancerService balancer_service(&balancer, &generator,
                                              relay ? nullptr : &bindings);
 
+  // The NOC: dashboard, JSON API and /metrics on http_listen.
+  provisor::ClusterHistory history;
+  provisor::NocContext noc;
+  noc.clock = &clock;
+  noc.registry = &registry;
+  noc.store = db;
+  noc.balancer = &balancer;
+  noc.next_server = &balancer_service.counters();
+  noc.imports = &admin.import_counters();
+  noc.history = &history;
+  noc.events = &events;
+  noc.role = info.role;
+  noc.upstream = info.upstream;
+  noc.upstream_connected = info.upstream_connected;
+  noc.rotate_every = generation.rotate_every;
+  noc.bind_client_ip = generation.policy.bind_client_ip;
+  noc.bindings = relay ? nullptr : &bindings.counters();
+  provisor::MasterMetrics metrics(&noc);
+  balancer_service.set_latency(metrics.next_server_latency());
+  provisor::NocHttp noc_http(&noc, &metrics, provisor::NocHttpOptions{config->http_admin_token});
+  provisor::HttpServer http([&noc_http](const provisor::HttpRequest& request) {
+    return noc_http.Handle(request);
+  });
+
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config->grpc_listen, provisor::MakeServerCredentials(tls.get()), &port);
@@ -131,6 +168,12 @@ int main(int argc, char** argv) {
   provisor::StatusOr<provisor::SocketAddress> address =
       provisor::SocketAddress::Parse(config->grpc_listen);
   address->set_port(static_cast<uint16_t>(port));
+  std::optional<provisor::SocketAddress> http_address;
+  if (!config->http_listen.empty()) {
+    provisor::StatusOr<provisor::SocketAddress> bound = http.Listen(config->http_listen);
+    if (!bound.ok()) return Fail("http_listen: " + bound.status().message());
+    http_address = *bound;
+  }
 
   if (relay) {
     sink = std::make_unique<provisor::StoreSink>(db, &streamer, *logger);
@@ -148,12 +191,26 @@ int main(int argc, char** argv) {
   // store, so every slave has them before tokens of that epoch exist.
   if (!relay) {
     provisor::StatusOr<provisor::KeyRing> keys = generator.Keys();
-    if (!keys.ok()) (*logger)->error("token keys: {}", keys.status().message());
+    if (!keys.ok()) {
+      (*logger)->error("TOKEN_KEYS_FAILED token keys: {}", keys.status().message());
+    }
   }
   const provisor::Duration tick =
       std::max<provisor::Duration>(std::chrono::milliseconds(50), config->cluster.heartbeat_interval / 4);
   provisor::MonoTime last_keys = clock.Now();
   provisor::MonoTime last_bindings = clock.Now();
+  provisor::MonoTime last_sample = clock.Now();
+  provisor::EpochWatch epochs(generation.rotate_every, clock.WallNow());
+  const auto sample_history = [&] {
+    std::map<std::string, double> transfers;
+    for (const provisor::SlaveStatus& s : registry.Slaves()) {
+      if (s.heard && s.state != provisor::SlaveState::kDown) transfers[s.id] = s.last.transfers_per_s;
+    }
+    history.Record(clock.WallNow(), clock.Now(), transfers, balancer.AnswerCounts());
+  };
+  sample_history();  // the baseline for the first rates
+  // When the chores last completed: the service watchdog's liveness check.
+  std::atomic<int64_t> last_chore_ns{clock.Now().time_since_epoch().count()};
   Periodic chores(tick, [&] {
     registry.Tick();
     streamer.CancelStalled();
@@ -164,22 +221,45 @@ int main(int argc, char** argv) {
     if (!relay && clock.Now() - last_keys >= std::chrono::seconds(10)) {
       last_keys = clock.Now();
       provisor::StatusOr<provisor::KeyRing> keys = generator.Keys();
-      if (!keys.ok()) (*logger)->error("token keys: {}", keys.status().message());
+      if (!keys.ok()) {
+        (*logger)->error("TOKEN_KEYS_FAILED token keys: {}", keys.status().message());
+      }
     }
+    if (clock.Now() - last_sample >= history.options().step) {
+      last_sample = clock.Now();
+      sample_history();
+    }
+    if (std::optional<std::string> rotated = epochs.Check(clock.WallNow())) {
+      events.Add("key-rotation", "", *rotated);
+    }
+    last_chore_ns.store(clock.Now().time_since_epoch().count());
   });
 
-  (*logger)->info("{} master serving {} at revision {}{}", info.role, config->store.data_dir,
-                  db->revision(), relay ? " following " + config->upstream : std::string());
+  (*logger)->info("MASTER_STARTED {} master serving {} at revision {}{}", info.role,
+                  config->store.data_dir, db->revision(),
+                  relay ? " following " + config->upstream : std::string());
   std::printf("listening master grpc %s\n", address->ToString().c_str());
+  if (http_address) std::printf("listening master http %s\n", http_address->ToString().c_str());
   std::fflush(stdout);
 
+  // systemd (Type=notify): ready once every listener is printed above; the
+  // watchdog is fed while the chores keep running (3 ticks of slack).
+  provisor::ServiceNotifier notifier(
+      [&] {
+        return clock.Now().time_since_epoch().count() - last_chore_ns.load() <= 3 * tick.count();
+      },
+      *logger);
+  notifier.Ready(info.role + " master serving at revision " + std::to_string(db->revision()));
+
   const int signal_number = signals.Wait();
-  (*logger)->info("signal {}: stopping", signal_number);
+  notifier.Stopping();
+  (*logger)->info("MASTER_SHUTDOWN signal {}: stopping", signal_number);
   if (follower != nullptr) follower->Stop();
   // In-flight calls get half a second, then are cancelled (an import in
   // progress keeps its committed batches; followers resume by delta).
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   server->Wait();
+  http.Stop();
   if (!relay) bindings.Flush();
   return 0;
 }

@@ -9,6 +9,7 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(reader.GetString("data_dir", &c.store.data_dir));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("grpc_listen", &c.grpc_listen));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("log_level", &c.log_level));
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("http_listen", &c.http_listen));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("upstream", &c.upstream));
   StatusOr<std::unique_ptr<ConfigReader>> store = reader.Table("store");
   if (!store.ok()) return store.status();
@@ -60,6 +61,13 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
     return InvalidArgumentError("dhcp.unknown_devices must be \"default-class\" or \"refuse\", not \"" +
                                 unknown_devices + "\"");
   }
+  StatusOr<std::unique_ptr<ConfigReader>> http = reader.Table("http");
+  if (!http.ok()) return http.status();
+  PROVISOR_RETURN_IF_ERROR((*http)->GetString("admin_token", &c.http_admin_token));
+  PROVISOR_RETURN_IF_ERROR((*http)->Finish());
+  if (!c.http_admin_token.empty() && c.http_admin_token.size() < 16) {
+    return InvalidArgumentError("http.admin_token must be at least 16 characters");
+  }
   PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
   c.cluster.max_slaves = static_cast<size_t>(max_slaves);
@@ -76,6 +84,13 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   if (c.store.data_dir.empty()) return InvalidArgumentError("data_dir is not set");
   StatusOr<SocketAddress> listen = SocketAddress::Parse(c.grpc_listen);
   if (!listen.ok()) return InvalidArgumentError("grpc_listen: " + listen.status().message());
+  if (c.http_listen == "off") c.http_listen.clear();
+  if (!c.http_listen.empty()) {
+    StatusOr<SocketAddress> http_address = SocketAddress::Parse(c.http_listen);
+    if (!http_address.ok()) {
+      return InvalidArgumentError("http_listen: " + http_address.status().message());
+    }
+  }
   if (!c.upstream.empty()) {
     StatusOr<SocketAddress> upstream = SocketAddress::Parse(c.upstream);
     if (!upstream.ok()) return InvalidArgumentError("upstream: " + upstream.status().message());

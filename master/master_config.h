@@ -24,6 +24,12 @@ namespace provisor {
 struct MasterConfig {
   std::string grpc_listen = "127.0.0.1:7400";
   std::string log_level = "info";
+  // Dashboard, JSON API and /metrics; "off" in the file: no HTTP listener
+  // (empty here).
+  std::string http_listen = "127.0.0.1:7480";
+  // [http] admin_token: with it, drain/undrain/weight from the dashboard
+  // (Authorization: Bearer <token>); without, the dashboard is read-only.
+  std::string http_admin_token;
   StoreOptions store;  // data_dir is required
   GenerationOptions generation;  // [tokens]
   std::string upstream;  // host:port of the master to follow; empty: this is a root

@@ -33,6 +33,8 @@ class HeartbeatSender::Impl {
 
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> failed{0};
+  // steady_clock ticks when the master last accepted a report; 0: never.
+  std::atomic<int64_t> last_accepted{0};
 
  private:
   void Run() {
@@ -48,7 +50,11 @@ class HeartbeatSender::Impl {
       grpc::Status status = stub->Heartbeat(&context, request, &response);
       if (status.ok()) {
         sent.fetch_add(1, std::memory_order_relaxed);
-        if (failing) logger_->info("heartbeats to {} accepted again", options_.master);
+        last_accepted.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                            std::memory_order_relaxed);
+        if (failing) {
+          logger_->info("HEARTBEAT_RESUMED heartbeats to {} accepted again", options_.master);
+        }
         failing = false;
         if (response.heartbeat_interval_ms() > 0) {
           interval = std::chrono::milliseconds(response.heartbeat_interval_ms());
@@ -56,7 +62,8 @@ class HeartbeatSender::Impl {
       } else {
         failed.fetch_add(1, std::memory_order_relaxed);
         if (!failing) {
-          logger_->warn("heartbeat to {} failed: {}", options_.master, status.error_message());
+          logger_->warn("HEARTBEAT_FAILED heartbeat to {} failed: {}", options_.master,
+                        status.error_message());
         }
         failing = true;
       }
@@ -82,5 +89,10 @@ void HeartbeatSender::Start() { impl_->Start(); }
 void HeartbeatSender::Stop() { impl_->Stop(); }
 uint64_t HeartbeatSender::sent() const { return impl_->sent.load(); }
 uint64_t HeartbeatSender::failed() const { return impl_->failed.load(); }
+std::optional<MonoTime> HeartbeatSender::last_accepted() const {
+  const int64_t ticks = impl_->last_accepted.load(std::memory_order_relaxed);
+  if (ticks == 0) return std::nullopt;
+  return MonoTime(MonoTime::duration(ticks));
+}
 
 }  // namespace provisor

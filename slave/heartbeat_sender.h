@@ -11,6 +11,7 @@
 #define PROVISOR_SLAVE_HEARTBEAT_SENDER_H_
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 
@@ -38,6 +39,8 @@ class HeartbeatSender {
   void Stop();
   uint64_t sent() const;
   uint64_t failed() const;
+  // When the master last accepted a report (steady clock); nullopt: never.
+  std::optional<MonoTime> last_accepted() const;
 
  private:
   class Impl;

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "common/cluster/follower.h"
 #include "common/logging.h"
+#include "common/systemd_notify.h"
 #include "common/termination_signals.h"
 #include "slave/diagnostic_provider.h"
 #include "slave/generation/provider.h"
@@ -17,6 +18,8 @@
 #include "slave/heartbeat_sender.h"
 #include "slave/load_report.h"
 #include "slave/slave_config.h"
+#include "slave/slave_metrics.h"
+#include "common/http_server.h"
 #include "slave/tftp/server.h"
 
 namespace {
@@ -106,24 +109,61 @@ int main(int argc, char** argv) {
         },
         *logger);
     heartbeats->Start();
-    (*logger)->info("slave '{}' following {} as {} on {} loop(s)", config->id, config->master,
-                    advertise.empty() ? "(peer address)" : advertise, server.threads());
-  } else {
-    (*logger)->info("slave '{}' serving diagnostic content on {} loop(s)", config->id,
+    (*logger)->info("SLAVE_STARTED slave '{}' following {} as {} on {} loop(s)", config->id,
+                    config->master, advertise.empty() ? "(peer address)" : advertise,
                     server.threads());
+  } else {
+    (*logger)->info("SLAVE_STARTED slave '{}' serving diagnostic content on {} loop(s)",
+                    config->id, server.threads());
+  }
+  // Prometheus /metrics on metrics_listen (off by default).
+  provisor::SlaveMetricsSources sources;
+  sources.server = &server;
+  sources.provider = config->diagnostic_enabled ? nullptr : &generation;
+  sources.snapshots = config->diagnostic_enabled ? nullptr : &snapshots;
+  sources.follower = follower.get();
+  sources.heartbeats = heartbeats.get();
+  sources.clock = &clock;
+  provisor::SlaveMetrics metrics(sources);
+  generation.set_render_seconds(metrics.render_seconds());
+  provisor::HttpServer metrics_http([&metrics](const provisor::HttpRequest& request) {
+    if (request.path != "/metrics") {
+      return provisor::HttpResponse::Text(404, "only /metrics is served here\n");
+    }
+    provisor::HttpResponse response;
+    response.content_type = provisor::kExpositionContentType;
+    response.body = metrics.Exposition();
+    return response;
+  });
+  std::optional<provisor::SocketAddress> metrics_address;
+  if (!config->metrics_listen.empty()) {
+    provisor::StatusOr<provisor::SocketAddress> bound = metrics_http.Listen(config->metrics_listen);
+    if (!bound.ok()) return Fail("metrics_listen: " + bound.status().message());
+    metrics_address = *bound;
   }
   for (const provisor::SocketAddress& address : server.bound_addresses()) {
     std::printf("listening slave tftp %s\n", address.ToString().c_str());
   }
+  if (metrics_address) {
+    std::printf("listening slave metrics %s\n", metrics_address->ToString().c_str());
+  }
   std::fflush(stdout);
 
+  // systemd (Type=notify): ready once every listener is printed above; the
+  // watchdog is fed while every TFTP loop runs what is posted to it.
+  provisor::ServiceNotifier notifier(
+      [&server] { return server.Responsive(std::chrono::seconds(2)); }, *logger);
+  notifier.Ready("slave '" + config->id + "' serving TFTP");
+
   const int signal_number = signals.Wait();
-  (*logger)->info("signal {}: stopping", signal_number);
+  notifier.Stopping();
+  (*logger)->info("SLAVE_SHUTDOWN signal {}: stopping", signal_number);
+  metrics_http.Stop();
   if (heartbeats != nullptr) heartbeats->Stop();
   if (follower != nullptr) follower->Stop();
   server.Stop();
   provisor::tftp::TftpStats stats = server.Stats();
-  (*logger)->info("stopped: {} transfers started, {} completed",
+  (*logger)->info("SLAVE_STOPPED {} transfers started, {} completed",
                   provisor::tftp::Get(stats, provisor::tftp::Counter::kTransfersStarted),
                   provisor::tftp::Get(stats, provisor::tftp::Outcome::kCompleted));
   return 0;

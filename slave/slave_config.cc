@@ -11,6 +11,12 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(reader.GetString("advertise", &c.advertise));
   PROVISOR_RETURN_IF_ERROR(reader.GetInt("weight", 0, 1000000, &c.weight));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("log_level", &c.log_level));
+  PROVISOR_RETURN_IF_ERROR(reader.GetString("metrics_listen", &c.metrics_listen));
+  if (c.metrics_listen == "off") c.metrics_listen.clear();
+  if (!c.metrics_listen.empty()) {
+    StatusOr<SocketAddress> metrics = SocketAddress::Parse(c.metrics_listen);
+    if (!metrics.ok()) return InvalidArgumentError("metrics_listen: " + metrics.status().message());
+  }
 
   StatusOr<std::unique_ptr<ConfigReader>> tftp = reader.Table("tftp");
   if (!tftp.ok()) return tftp.status();

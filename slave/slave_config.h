@@ -28,6 +28,9 @@ struct SlaveConfig {
   std::string advertise;
   int64_t weight = 100;
   std::string log_level = "info";
+  // Prometheus /metrics (HTTP, nothing else); empty ("off" in the file):
+  // no listener.
+  std::string metrics_listen;
   bool diagnostic_enabled = false;
   tftp::TftpServerOptions tftp;  // listen defaults to 0.0.0.0:69
   TlsFiles tls;  // [tls] for the gRPC channel to the master; empty: plaintext

@@ -154,14 +154,16 @@ class Follower::Impl {
       if (stopping_) return started;
     }
     if (!failed.ok()) {
-      logger_->warn("sync with {}: {}; reconnecting", options_.master, failed.message());
+      logger_->warn("FOLLOW_SYNC_FAILED sync with {}: {}; reconnecting", options_.master,
+                    failed.message());
       SetError(failed.message(), false);
     } else {
       const bool refused = status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
       const std::string error = status.ok() ? std::string("stream ended")
                                             : status.error_message();
       if (started || refused || stats().last_error != error) {
-        logger_->warn("sync with {} {}: {}; retrying", options_.master,
+        logger_->warn("{} sync with {} {}: {}; retrying",
+                      refused ? "FOLLOW_SYNC_REFUSED" : "FOLLOW_SYNC_LOST", options_.master,
                       refused ? "refused" : "lost", error);
       }
       SetError(error, refused);

@@ -34,6 +34,7 @@ std::optional<BalancerPick> Balancer::Next() {
   std::optional<std::string> id = picker_.Next();
   if (!id.has_value()) return std::nullopt;
   const Target& target = targets_.at(*id);
+  ++answers_[*id];
   BalancerPick pick;
   pick.slave_id = *id;
   pick.host = target.host;
@@ -43,6 +44,11 @@ std::optional<BalancerPick> Balancer::Next() {
     if (other != *id && t.ipv4) pick.other_ipv4.push_back(t.host);
   }
   return pick;
+}
+
+std::map<std::string, uint64_t> Balancer::AnswerCounts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return answers_;
 }
 
 }  // namespace provisor

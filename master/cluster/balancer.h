@@ -38,6 +38,8 @@ class Balancer {
 
   // Nothing when no slave may be picked (none up, all drained or weight 0).
   std::optional<BalancerPick> Next();
+  // How many times each slave has been picked since start.
+  std::map<std::string, uint64_t> AnswerCounts() const;
 
  private:
   void RefreshLocked(MonoTime now);
@@ -45,8 +47,9 @@ class Balancer {
   const SlaveRegistry* registry_;
   const Clock* clock_;
   const Duration refresh_every_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   WeightedPicker picker_;
+  std::map<std::string, uint64_t> answers_;
   struct Target {
     std::string host;
     uint16_t port = 0;

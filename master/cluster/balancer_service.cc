@@ -1,14 +1,31 @@
 #include "master/cluster/balancer_service.h"
 
 #include <arpa/inet.h>
+#include <prometheus/histogram.h>
+
+#include <chrono>
 
 #include "common/mac.h"
 #include "master/admin_service.h"
 
 namespace provisor {
 
-grpc::Status BalancerService::NextServer(grpc::ServerContext*, const v1::NextServerRequest* request,
+grpc::Status BalancerService::NextServer(grpc::ServerContext* context,
+                                         const v1::NextServerRequest* request,
                                          v1::NextServerResponse* response) {
+  if (latency_ == nullptr) return Answer(request, response);
+  // A measurement for the latency histogram only, not logic: read the
+  // monotonic clock directly.
+  const auto start = std::chrono::steady_clock::now();
+  grpc::Status status = Answer(request, response);
+  latency_->Observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  (void)context;
+  return status;
+}
+
+grpc::Status BalancerService::Answer(const v1::NextServerRequest* request,
+                                     v1::NextServerResponse* response) {
   StatusOr<std::string> mac = CanonicalMac(request->mac());
   if (!mac.ok()) {
     counters_.bad_request.fetch_add(1, std::memory_order_relaxed);
@@ -27,6 +44,7 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext*, const v1::NextSer
       counters_.unknown_device.fetch_add(1, std::memory_order_relaxed);
       return ToGrpc(filename.status());
     }
+    counters_.error.fetch_add(1, std::memory_order_relaxed);
     return ToGrpc(filename.status());
   }
   std::optional<BalancerPick> pick = balancer_->Next();

@@ -18,6 +18,10 @@
 #include "master/generation.h"
 #include "provisor/v1/balancer.grpc.pb.h"
 
+namespace prometheus {
+class Histogram;
+}  // namespace prometheus
+
 namespace provisor {
 
 struct BalancerCounters {
@@ -26,6 +30,7 @@ struct BalancerCounters {
   std::atomic<uint64_t> default_class{0};    // not a device: served the default class
   std::atomic<uint64_t> no_slave{0};
   std::atomic<uint64_t> bad_request{0};
+  std::atomic<uint64_t> error{0};            // the store or key ring failed
 };
 
 class BalancerService final : public v1::Balancer::Service {
@@ -36,12 +41,17 @@ class BalancerService final : public v1::Balancer::Service {
   grpc::Status NextServer(grpc::ServerContext* context, const v1::NextServerRequest* request,
                           v1::NextServerResponse* response) override;
   const BalancerCounters& counters() const { return counters_; }
+  // Every call's duration, in seconds, goes to `latency` (may be null).
+  void set_latency(prometheus::Histogram* latency) { latency_ = latency; }
 
  private:
   Balancer* balancer_;
   Generator* generator_;
+  grpc::Status Answer(const v1::NextServerRequest* request, v1::NextServerResponse* response);
+
   BindingRecorder* bindings_;
   BalancerCounters counters_;
+  prometheus::Histogram* latency_ = nullptr;
 };
 
 }  // namespace provisor

@@ -49,6 +49,16 @@ bool IsDnsName(std::string_view host) {
 
 double SecondsOf(Duration d) { return std::chrono::duration<double>(d).count(); }
 
+void FillEvent(const ClusterEvent& event, v1::ClusterEventProto* out) {
+  out->set_time_unix_ms(
+      std::chrono::duration_cast<std::chrono::milliseconds>(event.time.time_since_epoch()).count());
+  out->set_slave_id(event.slave_id);
+  out->set_kind(event.kind);
+  out->set_reason(event.reason);
+  out->set_seq(event.seq);
+  out->set_id(EventId(event.kind));
+}
+
 int64_t Millis(Duration d) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
 }
@@ -181,14 +191,11 @@ grpc::Status ClusterService::Status(grpc::ServerContext*, const v1::StatusReques
   std::sort(slaves.begin(), slaves.end(),
             [](const SlaveStatus& a, const SlaveStatus& b) { return a.id < b.id; });
   for (const SlaveStatus& slave : slaves) FillSlave(slave, revision, response->add_slaves());
-  const std::vector<ClusterEvent> events = registry_->Events();
-  const size_t first = events.size() > kMaxStatusEvents ? events.size() - kMaxStatusEvents : 0;
-  for (size_t i = first; i < events.size(); ++i) {
-    v1::ClusterEventProto* e = response->add_events();
-    e->set_time_unix_ms(Millis(events[i].time.time_since_epoch()));
-    e->set_slave_id(events[i].slave_id);
-    e->set_kind(events[i].kind);
-    e->set_reason(events[i].reason);
+  const EventLog* log = registry_->event_log();
+  const uint64_t last = log->last_seq();
+  for (const ClusterEvent& event :
+       log->Since(last > kMaxStatusEvents ? last - kMaxStatusEvents : 0)) {
+    FillEvent(event, response->add_events());
   }
   const RegistryOptions& options = registry_->options();
   response->set_heartbeat_interval_ms(Millis(options.heartbeat_interval));
@@ -204,6 +211,19 @@ grpc::Status ClusterService::Status(grpc::ServerContext*, const v1::StatusReques
     sync["changes_sent"] = c.changes_sent.load();
     sync["stalled_dropped"] = c.stalled_dropped.load();
     sync["refused"] = c.refused.load();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ClusterService::Events(grpc::ServerContext*, const v1::EventsRequest* request,
+                                    v1::EventsResponse* response) {
+  const size_t limit = request->limit() == 0
+                           ? kMaxEventsPerCall
+                           : std::min<size_t>(request->limit(), kMaxEventsPerCall);
+  const EventLog* log = registry_->event_log();
+  response->set_last_seq(log->last_seq());
+  for (const ClusterEvent& event : log->Since(request->after_seq(), limit)) {
+    FillEvent(event, response->add_events());
   }
   return grpc::Status::OK;
 }

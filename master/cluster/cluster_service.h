@@ -36,6 +36,8 @@ struct ClusterServiceInfo {
 
 // At most this many events are returned by Status (the newest).
 inline constexpr size_t kMaxStatusEvents = 200;
+// At most this many events are returned by one Events call.
+inline constexpr size_t kMaxEventsPerCall = 1000;
 // SetSlaveWeight's range (a slave's own configured weight may be larger).
 inline constexpr uint32_t kMaxOperatorWeight = 10000;
 
@@ -62,6 +64,8 @@ class ClusterService final : public v1::Cluster::Service {
   grpc::Status SetSlaveDrained(grpc::ServerContext* context,
                                const v1::SetSlaveDrainedRequest* request,
                                v1::SlaveStatusProto* response) override;
+  grpc::Status Events(grpc::ServerContext* context, const v1::EventsRequest* request,
+                      v1::EventsResponse* response) override;
 
  private:
   // The status row of one slave against the store's `revision`.

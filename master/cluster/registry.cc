@@ -22,13 +22,16 @@ std::string_view SlaveStateName(SlaveState s) {
   return "unknown";
 }
 
-SlaveRegistry::SlaveRegistry(RegistryOptions options, const Clock* clock)
-    : options_(options), clock_(clock) {}
+SlaveRegistry::SlaveRegistry(RegistryOptions options, const Clock* clock, EventLog* events)
+    : options_(options),
+      clock_(clock),
+      own_events_(events == nullptr ? std::make_unique<EventLog>(clock, options.max_events)
+                                    : nullptr),
+      events_(events == nullptr ? own_events_.get() : events) {}
 
 void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::string reason) {
   changes_.fetch_add(1, std::memory_order_release);
-  events_.push_back(ClusterEvent{clock_->WallNow(), id, std::move(kind), std::move(reason)});
-  while (events_.size() > options_.max_events) events_.pop_front();
+  events_->Add(std::move(kind), id, std::move(reason));
 }
 
 Status SlaveRegistry::Refuse(const std::string& id) {
@@ -122,6 +125,15 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
     const uint64_t done =
         heartbeat.transfers_total - std::min(heartbeat.transfers_total, s.last.transfers_total);
     s.failure_ratio = failed + done == 0 ? 0.0 : static_cast<double>(failed) / (failed + done);
+    const double seconds =
+        std::chrono::duration<double>(clock_->Now() - s.last_heartbeat).count();
+    s.failure_rates.clear();
+    for (const auto& [reason, total] : heartbeat.failures) {
+      auto before = s.last.failures.find(reason);
+      const uint64_t was = before == s.last.failures.end() ? 0 : before->second;
+      const uint64_t delta = total - std::min(total, was);
+      s.failure_rates[reason] = seconds > 0 ? static_cast<double>(delta) / seconds : 0.0;
+    }
   }
   s.last = heartbeat;
   s.heard = true;
@@ -180,11 +192,6 @@ std::optional<SlaveStatus> SlaveRegistry::Find(const std::string& id) const {
   auto it = slaves_.find(id);
   if (it == slaves_.end()) return std::nullopt;
   return it->second;
-}
-
-std::vector<ClusterEvent> SlaveRegistry::Events() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return {events_.begin(), events_.end()};
 }
 
 }  // namespace provisor

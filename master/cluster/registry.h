@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -23,6 +24,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "master/cluster/event_log.h"
 
 namespace provisor {
 
@@ -55,13 +57,8 @@ struct SlaveStatus {
   // Share of the slave's transfers between its last two reports that
   // failed on its side (timeouts, busy, no socket, send errors): 0..1.
   double failure_ratio = 0;
-};
-
-struct ClusterEvent {
-  WallTime time;
-  std::string slave_id;
-  std::string kind;    // "up", "down", "drain", "undrain", "weight", "refused"
-  std::string reason;  // one line a person understands
+  // Failures per second by reason between its last two reports.
+  std::map<std::string, double> failure_rates;
 };
 
 struct RegistryOptions {
@@ -73,7 +70,9 @@ struct RegistryOptions {
 
 class SlaveRegistry {
  public:
-  SlaveRegistry(RegistryOptions options, const Clock* clock);
+  // Events go to `events` (shared with the master's other event sources);
+  // null: the registry keeps its own log of options.max_events.
+  SlaveRegistry(RegistryOptions options, const Clock* clock, EventLog* events = nullptr);
 
   // RESOURCE_EXHAUSTED for a new slave past max_slaves.
   Status RecordHeartbeat(const Heartbeat& heartbeat);
@@ -91,7 +90,8 @@ class SlaveRegistry {
 
   std::vector<SlaveStatus> Slaves() const;
   std::optional<SlaveStatus> Find(const std::string& id) const;
-  std::vector<ClusterEvent> Events() const;
+  std::vector<ClusterEvent> Events() const { return events_->All(); }
+  EventLog* event_log() const { return events_; }
   const RegistryOptions& options() const { return options_; }
 
   // What the balancer uses: 0 when down or drained, else the weight (the
@@ -115,7 +115,8 @@ class SlaveRegistry {
   const Clock* clock_;
   mutable std::mutex mu_;
   std::map<std::string, SlaveStatus> slaves_;
-  std::deque<ClusterEvent> events_;
+  std::unique_ptr<EventLog> own_events_;
+  EventLog* events_;
   std::atomic<uint64_t> changes_{0};
 };
 

@@ -18,15 +18,15 @@ Status StoreSink::Start(const v1::SyncStart& start) {
     snapshot_store_id_ = start.store_id();
     snapshot_revision_ = start.revision();
     received_ = 0;
-    logger_->info("relay: restoring a snapshot of {} entities at revision {}", start.entities(),
-                  start.revision());
+    logger_->info("RELAY_RESTORE_STARTED relay: restoring a snapshot of {} entities at revision {}",
+                  start.entities(), start.revision());
     return Status::Ok();
   }
   if (start.store_id() != store_->store_id()) {
     return DataLossError("upstream offered a delta for another store");
   }
-  logger_->info("relay: resuming by delta from revision {} (upstream at {})", store_->revision(),
-                start.revision());
+  logger_->info("RELAY_DELTA_RESUMED relay: resuming by delta from revision {} (upstream at {})",
+                store_->revision(), start.revision());
   return Status::Ok();
 }
 
@@ -45,7 +45,7 @@ Status StoreSink::EndSnapshot(const v1::SnapshotEnd& end) {
   }
   PROVISOR_RETURN_IF_ERROR(store_->FinishRestore(snapshot_store_id_, snapshot_revision_));
   streamer_->SetUnavailable("");
-  logger_->info("relay: snapshot restored at revision {}", snapshot_revision_);
+  logger_->info("RELAY_RESTORE_DONE relay: snapshot restored at revision {}", snapshot_revision_);
   return Status::Ok();
 }
 

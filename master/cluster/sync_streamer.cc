@@ -82,7 +82,7 @@ grpc::Status SyncStreamer::Serve(grpc::ServerContext* context, const v1::SyncReq
     std::lock_guard<std::mutex> lock(mu_);
     streams_.erase(id);
     counters_.refused.fetch_add(1, std::memory_order_relaxed);
-    logger_->warn("sync from {} {} refused: {}", KindText(request->kind()), follower,
+    logger_->warn("SYNC_REFUSED sync from {} {} refused: {}", KindText(request->kind()), follower,
                   admitted.message());
     return ToGrpc(admitted);
   }
@@ -94,7 +94,7 @@ grpc::Status SyncStreamer::Serve(grpc::ServerContext* context, const v1::SyncReq
     std::lock_guard<std::mutex> lock(mu_);
     streams_.erase(id);
   }
-  logger_->info("sync stream of {} {} ended: {}", KindText(request->kind()), follower,
+  logger_->info("SYNC_ENDED sync stream of {} {} ended: {}", KindText(request->kind()), follower,
                 result.ok() ? "ok" : result.error_message());
   return result;
 }
@@ -127,7 +127,7 @@ grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::Sync
     start->set_revision(store_->revision());
     set_policy(start);
     counters_.deltas_started.fetch_add(1, std::memory_order_relaxed);
-    logger_->info("sync {}: delta from revision {} to {}", request.follower_id(), after,
+    logger_->info("SYNC_DELTA sync {}: delta from revision {} to {}", request.follower_id(), after,
                   store_->revision());
     if (!Write(id, writer, message)) return grpc::Status::CANCELLED;
   } else {
@@ -153,7 +153,8 @@ grpc::Status SyncStreamer::ServeOne(grpc::ServerContext* context, const v1::Sync
           start->set_revision(header.revision);
           start->set_entities(header.entities);
           set_policy(start);
-          logger_->info("sync {}: snapshot of {} entities at revision {} (follower had {})",
+          logger_->info("SYNC_SNAPSHOT sync {}: snapshot of {} entities at revision {} "
+                        "(follower had {})",
                         request.follower_id(), header.entities, header.revision, after);
           if (!Write(id, writer, message)) return CancelledError("follower went away");
           return Status::Ok();

@@ -4,6 +4,10 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <cstdlib>
+#include <iostream>
+#include <string_view>
+#include <unistd.h>
 
 #include "common/config_reader.h"
 #include "common/tls_config.h"
@@ -14,6 +18,7 @@
 #include "master/ctl/info_command.h"
 #include "master/ctl/render_command.h"
 #include "master/ctl/text.h"
+#include "master/ctl/watch_commands.h"
 
 namespace provisor::ctl {
 
@@ -91,6 +96,11 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
       ->envname("PROVISOR_MASTER")
       ->capture_default_str();
   app.add_flag("--json", json, "print protobuf JSON instead of tables");
+  std::string color = "auto";
+  app.add_option("--color", color,
+                 "colour in tables: auto (on a terminal, unless NO_COLOR is set), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
   app.add_option("--timeout", timeout, "deadline of each request (10s, 500ms, 2m)")
       ->capture_default_str();
   TlsFiles tls_files;
@@ -106,6 +116,7 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
   AddImportCommand(&app, &commands);
   AddInfoCommand(&app, &commands);
   AddRenderCommand(&app, &commands);
+  AddWatchCommands(&app, &commands);
   AddClusterCommands(&app, &commands);
 
   try {
@@ -153,6 +164,10 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
   env.client.timeout = *deadline;
   env.client.tls = std::move(tls);
   env.json = json;
+  env.colour = color == "always" ||
+               (color == "auto" && &out == &std::cout && isatty(STDOUT_FILENO) == 1 &&
+                std::getenv("NO_COLOR") == nullptr &&
+                std::string_view(std::getenv("TERM") ? std::getenv("TERM") : "") != "dumb");
   env.out = &out;
   env.err = &err;
   env.clock = &clock;

@@ -28,6 +28,14 @@ StatusOr<v1::StatusResponse> ClusterClient::ClusterStatus() {
                    options_, "cluster status");
 }
 
+StatusOr<v1::EventsResponse> ClusterClient::Events(uint64_t after_seq, uint32_t limit) {
+  v1::EventsRequest request;
+  request.set_after_seq(after_seq);
+  request.set_limit(limit);
+  return CallUnary(stub_->cluster.get(), &v1::Cluster::Stub::Events, request, options_,
+                   "cluster events");
+}
+
 StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveWeight(const std::string& id,
                                                              uint32_t weight) {
   v1::SetSlaveWeightRequest request;

@@ -28,6 +28,8 @@ class ClusterClient {
   ClusterClient& operator=(const ClusterClient&) = delete;
 
   StatusOr<v1::StatusResponse> ClusterStatus();
+  // Events with seq > after_seq (oldest first), at most `limit` (0: 1000).
+  StatusOr<v1::EventsResponse> Events(uint64_t after_seq, uint32_t limit = 0);
   StatusOr<v1::SlaveStatusProto> SetSlaveWeight(const std::string& id, uint32_t weight);
   StatusOr<v1::SlaveStatusProto> SetSlaveDrained(const std::string& id, bool drained);
   // The Balancer API: what the DHCP front end would get for a device.

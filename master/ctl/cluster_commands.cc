@@ -9,39 +9,6 @@
 namespace provisor::ctl {
 namespace {
 
-class StatusCommand final : public Command {
- public:
-  CommandResult Run(const CommandEnv& env) override {
-    ClusterClient client(env.client);
-    StatusOr<v1::StatusResponse> status = client.ClusterStatus();
-    if (!status.ok()) return CommandResult::From(status.status());
-    *env.out << (env.json ? StatusJson(*status) + "\n" : FormatStatus(*status));
-    return CommandResult::Ok();
-  }
-};
-
-class EventsCommand final : public Command {
- public:
-  explicit EventsCommand(CLI::App* app) {
-    app->add_option("--slave", slave_, "only the events of this slave");
-  }
-
-  CommandResult Run(const CommandEnv& env) override {
-    ClusterClient client(env.client);
-    StatusOr<v1::StatusResponse> status = client.ClusterStatus();
-    if (!status.ok()) return CommandResult::From(status.status());
-    std::vector<v1::ClusterEventProto> events;
-    for (const v1::ClusterEventProto& e : status->events()) {
-      if (slave_.empty() || e.slave_id() == slave_) events.push_back(e);
-    }
-    *env.out << (env.json ? EventsJson(events) + "\n" : FormatEvents(events));
-    return CommandResult::Ok();
-  }
-
- private:
-  std::string slave_;
-};
-
 CommandResult PrintSlave(const CommandEnv& env, const StatusOr<v1::SlaveStatusProto>& slave) {
   if (!slave.ok()) return CommandResult::From(slave.status());
   if (env.json) {
@@ -126,12 +93,6 @@ class NextServerCommand final : public Command {
 }  // namespace
 
 void AddClusterCommands(CLI::App* app, CommandSet* commands) {
-  CLI::App* status = app->add_subcommand(
-      "status", "every slave's state, weights, heartbeat age, load and revision lag");
-  commands->Add(status, std::make_unique<StatusCommand>());
-  CLI::App* events = app->add_subcommand("events", "recent cluster events (oldest first)");
-  commands->Add(events, std::make_unique<EventsCommand>(events));
-
   CLI::App* next = app->add_subcommand(
       "next-server", "what the DHCP front end would get for a device: slave and filename");
   commands->Add(next, std::make_unique<NextServerCommand>(next));

@@ -1,7 +1,7 @@
-// provisorctl's NOC commands over the Cluster API: `status` (one row per
-// slave, then the master's revision and role), `events` (recent cluster
-// events), and `slave weight ID N`, `slave drain ID`, `slave undrain ID`
-// (each prints the slave's row afterwards). --json prints objects.
+// provisorctl's steering commands over the Cluster and Balancer APIs:
+// `slave weight ID N`, `slave drain ID`, `slave undrain ID` (each prints the
+// slave's row afterwards) and `next-server`. --json prints objects. The
+// watching commands (status, events, top) are in watch_commands.h.
 #ifndef PROVISOR_MASTER_CTL_CLUSTER_COMMANDS_H_
 #define PROVISOR_MASTER_CTL_CLUSTER_COMMANDS_H_
 

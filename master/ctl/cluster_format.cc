@@ -49,6 +49,8 @@ Json EventArray(const std::vector<v1::ClusterEventProto>& events) {
   for (const v1::ClusterEventProto& e : events) {
     out.push_back(Json{{"time", FormatEventTime(e.time_unix_ms())},
                        {"time_unix_ms", e.time_unix_ms()},
+                       {"seq", e.seq()},
+                       {"id", e.id()},
                        {"slave_id", e.slave_id()},
                        {"kind", e.kind()},
                        {"reason", e.reason()}});
@@ -67,10 +69,16 @@ Table MakeSlaveTable() {
                 "TRANSFERS/S", "REVISION LAG"});
 }
 
-std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave) {
+std::string StateCell(const std::string& state, bool colour) {
+  if (!colour) return state;
+  const char* code = state == "up" ? "32" : state == "down" ? "1;31" : "33";
+  return std::string("\x1b[") + code + "m" + state + "\x1b[0m";
+}
+
+std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave, bool colour) {
   return {slave.id(),
           slave.address().empty() ? "-" : slave.address(),
-          slave.state(),
+          StateCell(slave.state(), colour),
           std::to_string(slave.weight()) + (slave.weight_overridden() ? "*" : ""),
           Weight(slave.effective_weight()),
           FormatAge(slave.heartbeat_age_s()),
@@ -79,11 +87,11 @@ std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave) {
           std::to_string(slave.revision_lag())};
 }
 
-std::string FormatStatus(const v1::StatusResponse& status) {
+std::string FormatStatus(const v1::StatusResponse& status, bool colour) {
   Table table = MakeSlaveTable();
   bool overridden = false;
   for (const v1::SlaveStatusProto& slave : status.slaves()) {
-    table.AddRow(SlaveRow(slave));
+    table.AddRow(SlaveRow(slave, colour));
     overridden = overridden || slave.weight_overridden();
   }
   std::string out = table.Render();
@@ -104,9 +112,47 @@ std::string FormatEvents(const std::vector<v1::ClusterEventProto>& events) {
   if (events.empty()) return "no cluster events\n";
   Table table({"TIME", "SLAVE", "EVENT", "REASON"});
   for (const v1::ClusterEventProto& e : events) {
-    table.AddRow({FormatEventTime(e.time_unix_ms()), e.slave_id(), e.kind(), e.reason()});
+    table.AddRow({FormatEventTime(e.time_unix_ms()), e.slave_id().empty() ? "-" : e.slave_id(),
+                  e.id().empty() ? e.kind() : e.id(), e.reason()});
   }
   return table.Render();
+}
+
+std::string FormatEventLines(const std::vector<v1::ClusterEventProto>& events) {
+  std::string out;
+  for (const v1::ClusterEventProto& e : events) {
+    out += FormatEventTime(e.time_unix_ms()) + "  " + (e.id().empty() ? e.kind() : e.id()) +
+           "  " + (e.slave_id().empty() ? "-" : e.slave_id()) + "  " + e.reason() + "\n";
+  }
+  return out;
+}
+
+std::string FormatTop(const v1::StatusResponse& status, int64_t now_unix_ms, size_t max_events,
+                      bool colour) {
+  int up = 0, down = 0, draining = 0;
+  uint64_t sessions = 0;
+  double transfers = 0;
+  for (const v1::SlaveStatusProto& slave : status.slaves()) {
+    if (slave.state() == "up") ++up;
+    if (slave.state() == "down") ++down;
+    if (slave.state() == "draining") ++draining;
+    if (slave.state() == "down") continue;  // its last report is stale
+    sessions += slave.active_sessions();
+    transfers += slave.transfers_per_s();
+  }
+  std::string out = "provisor " + FormatEventTime(now_unix_ms) + "  slaves: " +
+                    std::to_string(up) + " up, " + std::to_string(down) + " down, " +
+                    std::to_string(draining) + " draining  sessions: " +
+                    std::to_string(sessions) + "  transfers/s: " + Decimal(transfers, 1) + "\n\n";
+  out += FormatStatus(status, colour);
+  std::vector<v1::ClusterEventProto> recent;
+  const int first = status.events_size() > static_cast<int>(max_events)
+                        ? status.events_size() - static_cast<int>(max_events)
+                        : 0;
+  for (int i = status.events_size() - 1; i >= first; --i) recent.push_back(status.events(i));
+  out += "\nrecent events (newest first)\n";
+  out += recent.empty() ? "no cluster events\n" : FormatEventLines(recent);
+  return out;
 }
 
 std::string StatusJson(const v1::StatusResponse& status) {

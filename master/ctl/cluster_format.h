@@ -20,13 +20,21 @@ namespace provisor::ctl {
 // ID, ADDRESS, STATE, WEIGHT, EFFECTIVE, LAST HEARTBEAT, SESSIONS,
 // TRANSFERS/S, REVISION LAG.
 Table MakeSlaveTable();
-// An operator weight is marked "*".
-std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave);
+// An operator weight is marked "*". `colour`: the state in green (up), red
+// (down) or yellow (draining), as ANSI colour sequences.
+std::vector<std::string> SlaveRow(const v1::SlaveStatusProto& slave, bool colour = false);
 
 // The slave table, then "master revision R, role root, N slaves (max M)".
-std::string FormatStatus(const v1::StatusResponse& status);
-// TIME, SLAVE, EVENT, REASON (oldest first), or "no cluster events".
+std::string FormatStatus(const v1::StatusResponse& status, bool colour = false);
+// TIME, SLAVE, EVENT (its stable id), REASON (oldest first), or "no cluster
+// events".
 std::string FormatEvents(const std::vector<v1::ClusterEventProto>& events);
+// One line per event, "TIME  ID  SLAVE  REASON" (`events --follow`, `top`).
+std::string FormatEventLines(const std::vector<v1::ClusterEventProto>& events);
+// `top`'s screen: a totals line, the slave table, the newest `max_events`
+// events (newest first).
+std::string FormatTop(const v1::StatusResponse& status, int64_t now_unix_ms, size_t max_events,
+                      bool colour);
 
 // {"revision":..,"store_id":..,"role":..,...,"slaves":[..],"events":[..]}
 std::string StatusJson(const v1::StatusResponse& status);

@@ -42,6 +42,7 @@ struct CommandResult {
 struct CommandEnv {
   ClientOptions client;  // --master, --timeout
   bool json = false;     // --json
+  bool colour = false;   // stdout is a terminal (and NO_COLOR is not set)
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   const Clock* clock = nullptr;

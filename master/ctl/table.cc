@@ -19,7 +19,16 @@ void TrimTrailingSpaces(std::string* line) {
 
 size_t DisplayWidth(std::string_view text) {
   size_t width = 0;
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1B && i + 1 < text.size() && text[i + 1] == '[') {
+      // An SGR colour sequence (ESC [ ... m) takes no room.
+      size_t end = text.find('m', i + 2);
+      if (end != std::string_view::npos) {
+        i = end;
+        continue;
+      }
+    }
     if ((c & 0xC0) != 0x80) ++width;
   }
   return width;

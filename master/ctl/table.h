@@ -40,7 +40,8 @@ class Table {
 // breaks continues on indented lines.
 std::string RenderPairs(const std::vector<std::pair<std::string, std::string>>& pairs);
 
-// Code points in UTF-8 `text` (bytes that do not continue a sequence).
+// Code points in UTF-8 `text` (bytes that do not continue a sequence),
+// not counting ANSI colour sequences (ESC [ ... m).
 size_t DisplayWidth(std::string_view text);
 
 }  // namespace provisor::ctl

@@ -474,6 +474,11 @@ StatusOr<StoreInfo> LmdbStore::Info() {
     }
   }
   info.map_size = env_->map_size();
+  MDB_envinfo env_info;
+  MDB_stat env_stat;
+  if (mdb_env_info(env_->get(), &env_info) == 0 && mdb_env_stat(env_->get(), &env_stat) == 0) {
+    info.used_bytes = (static_cast<uint64_t>(env_info.me_last_pgno) + 1) * env_stat.ms_psize;
+  }
   return info;
 }
 

@@ -75,6 +75,7 @@ struct StoreInfo {
   uint64_t log_changes = 0;
   std::map<std::string, uint64_t> counts;  // entities per kind name
   uint64_t map_size = 0;
+  uint64_t used_bytes = 0;  // pages in use x page size
   std::string store_id;
   bool restoring = false;  // a snapshot restore is under way (relay)
 };

@@ -1,5 +1,7 @@
 #include "slave/generation/provider.h"
 
+#include <prometheus/histogram.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -143,6 +145,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   }
 
   // A device prepared earlier from the same entities is only rendered.
+  const MonoTime render_start = clock_->Now();
   std::shared_ptr<const PreparedDevice> prepared = prepared_.Find(*snap, mac);
   if (prepared == nullptr) {
     v1::Device device;
@@ -167,6 +170,9 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
       *prepared, options_.cluster,
       [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now);
   if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
+  if (prometheus::Histogram* h = render_seconds_.load(std::memory_order_acquire)) {
+    h->Observe(std::chrono::duration<double>(clock_->Now() - render_start).count());
+  }
   served_.fetch_add(1, std::memory_order_relaxed);
   if (prepared->stand_in) stand_ins_.fetch_add(1, std::memory_order_relaxed);
   return tftp::FetchResult::Ok(std::make_shared<tftp::StringContent>(std::move(rendered->content)));

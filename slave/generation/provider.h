@@ -27,6 +27,10 @@
 #include "slave/generation/snapshot.h"
 #include "slave/tftp/content.h"
 
+namespace prometheus {
+class Histogram;
+}  // namespace prometheus
+
 namespace provisor {
 
 // Where the slave's loops find the current snapshot. Set() publishes a new
@@ -83,6 +87,12 @@ class GenerationProvider final : public tftp::ContentProvider {
   // Of those, unknown MACs served their master's default class.
   uint64_t stand_ins() const { return stand_ins_.load(std::memory_order_relaxed); }
   const PreparedCache& prepared() const { return prepared_; }
+  // Each successful render's duration (preparing the device if needed, then
+  // rendering), in seconds, goes to `histogram` (may be null). May be set
+  // while serving.
+  void set_render_seconds(prometheus::Histogram* histogram) {
+    render_seconds_.store(histogram, std::memory_order_release);
+  }
 
  private:
   tftp::FetchResult Refuse(FetchRefusal r);
@@ -99,6 +109,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};
   std::atomic<uint64_t> served_{0};
   std::atomic<uint64_t> stand_ins_{0};
+  std::atomic<prometheus::Histogram*> render_seconds_{nullptr};
 };
 
 }  // namespace provisor

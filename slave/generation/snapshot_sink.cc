@@ -72,7 +72,8 @@ Status SnapshotSink::EndSnapshot(const v1::SnapshotEnd& end) {
     return DataLossError("snapshot incomplete: got " + std::to_string(building_entities_) +
                          " entities, the master sent " + std::to_string(end.entities()));
   }
-  logger_->info("snapshot of revision {} applied: {} devices, {} subscribers, {} templates",
+  logger_->info("SNAPSHOT_APPLIED snapshot of revision {} applied: {} devices, {} subscribers, "
+                "{} templates",
                 building_->revision, building_->devices.size(), building_->subscribers.size(),
                 building_->templates.size());
   force_snapshot_ = false;

@@ -70,6 +70,12 @@ void TftpServer::Stop() {
   for (auto& worker : workers_) worker->Stop();
 }
 
+bool TftpServer::Responsive(Duration max_delay) {
+  bool responsive = true;
+  for (auto& worker : workers_) responsive = worker->Responsive(max_delay) && responsive;
+  return responsive;
+}
+
 TftpStats TftpServer::Stats() const {
   TftpStats stats;
   for (const auto& worker : workers_) worker->counters().AddTo(stats);

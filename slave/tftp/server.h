@@ -55,6 +55,13 @@ class TftpServer {
   TftpStats Stats() const;
   int threads() const { return static_cast<int>(workers_.size()); }
 
+  // Liveness for the service watchdog: false if a no-op posted to some loop
+  // by an earlier call has waited longer than `max_delay` (that loop is
+  // stuck); then posts a new one to each loop that answered. Cheap: one
+  // uv_async_send per loop per call.
+  // REQUIRES: called from one thread at a time, between Start() and Stop().
+  bool Responsive(Duration max_delay);
+
  private:
   TftpServerOptions options_;
   ContentProvider* provider_;

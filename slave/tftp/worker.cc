@@ -81,6 +81,7 @@ TftpWorker::~TftpWorker() {
   idle_ports_.clear();
   listeners_.clear();
   stop_async_.Close();
+  ping_async_.Close();
   if (loop_initialized_) {
     uv_run(&loop_, UV_RUN_DEFAULT);
     uv_loop_close(&loop_);
@@ -115,6 +116,13 @@ Status TftpWorker::Start() {
   });
   if (rc != 0) return InternalError(std::string("uv_async_init: ") + uv_strerror(rc));
   stop_async_.get()->data = this;
+  rc = ping_async_.Init([&](uv_async_t* h) {
+    return uv_async_init(&loop_, h, [](uv_async_t* a) {
+      static_cast<TftpWorker*>(a->data)->ping_posted_ns_.store(0, std::memory_order_release);
+    });
+  });
+  if (rc != 0) return InternalError(std::string("uv_async_init: ") + uv_strerror(rc));
+  ping_async_.get()->data = this;
   thread_ = std::thread([this] { Run(); });
   return Status::Ok();
 }
@@ -127,6 +135,17 @@ void TftpWorker::Stop() {
   thread_.join();
 }
 
+bool TftpWorker::Responsive(Duration max_delay) {
+  if (!thread_.joinable()) return true;
+  const int64_t now = clock_->Now().time_since_epoch().count();
+  const int64_t posted = ping_posted_ns_.load(std::memory_order_acquire);
+  if (posted != 0) return now - posted <= max_delay.count();
+  // Stamped before the send, so the loop's answer always clears this one.
+  ping_posted_ns_.store(now, std::memory_order_release);
+  uv_async_send(ping_async_.get());
+  return true;
+}
+
 void TftpWorker::CloseAll() {
   stopping_ = true;
   idle_ports_.clear();
@@ -136,6 +155,7 @@ void TftpWorker::CloseAll() {
   }
   listeners_.clear();
   stop_async_.Close();
+  ping_async_.Close();
 }
 
 void TftpWorker::OnListenerReadable(Listener* listener) {
@@ -233,7 +253,7 @@ void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
   if (!port.ok()) {
     limiter_->Release(client);
     counters_.Add(Counter::kRefusedNoSocket);
-    logger_->warn("tftp: {}", port.status().message());
+    logger_->warn("TFTP_NO_SOCKET tftp: {}", port.status().message());
     ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
     return;
   }

@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include <atomic>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -42,6 +43,8 @@ class TftpWorker {
   void Stop();
 
   const TftpCounters& counters() const { return counters_; }
+  // See TftpServer::Responsive. Any one thread, between Start() and Stop().
+  bool Responsive(Duration max_delay);
 
  private:
   struct Listener;
@@ -75,6 +78,9 @@ class TftpWorker {
   uv_loop_t loop_{};
   bool loop_initialized_ = false;
   UvHandle<uv_async_t> stop_async_;
+  UvHandle<uv_async_t> ping_async_;
+  // When the unanswered ping was posted (Clock ns), 0 when none is pending.
+  std::atomic<int64_t> ping_posted_ns_{0};
   std::vector<std::unique_ptr<Listener>> listeners_;
   Transfer* transfers_ = nullptr;  // intrusive list of live transfers
   // Idle transfer ports by local address (usually one entry).

@@ -68,6 +68,7 @@ mkdir "$TMP/data"
 cat > "$TMP/master.toml" <<EOF
 data_dir = "$TMP/data"
 grpc_listen = "127.0.0.1:0"
+http_listen = "off"
 log_level = "warn"
 EOF
 "${PIN_LOAD[@]}" "$BIN/provisor-master" --config "$TMP/master.toml" > "$TMP/master.out" 2> "$TMP/master.log" &

@@ -50,7 +50,7 @@ start() {  # name role command...: waits for its "listening" line
 }
 
 mkdir "$work/data"
-printf 'data_dir = "%s/data"\ngrpc_listen = "127.0.0.1:0"\n' "$work" > "$work/master.toml"
+printf 'data_dir = "%s/data"\ngrpc_listen = "127.0.0.1:0"\nhttp_listen = "off"\n' "$work" > "$work/master.toml"
 start master master "$bin/provisor-master" --config "$work/master.toml"
 master="$(cat "$work/master.addr")"
 for i in 1 2; do

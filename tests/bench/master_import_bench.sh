@@ -34,7 +34,7 @@ printf '{"template":{"id":"bench-tpl","body":"line={{line1}}\\n","content_type":
 printf 'id,vendor,model,template_id\nbench-model,Bench,B1,bench-tpl\n' > "$work/models.csv"
 
 mkdir -p "$work/data"
-printf 'data_dir = "%s"\ngrpc_listen = "127.0.0.1:0"\nlog_level = "warn"\n' "$work/data" > "$work/master.toml"
+printf 'data_dir = "%s"\ngrpc_listen = "127.0.0.1:0"\nhttp_listen = "off"\nlog_level = "warn"\n' "$work/data" > "$work/master.toml"
 "$BUILD_DIR/bin/provisor-master" --config "$work/master.toml" > "$work/master.out" &
 master_pid=$!
 for _ in $(seq 1 100); do grep -q '^listening master grpc ' "$work/master.out" 2>/dev/null && break; sleep 0.1; done

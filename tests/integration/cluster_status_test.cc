@@ -173,7 +173,7 @@ TEST_CASE("provisorctl status shows every slave with state and weights and lag")
 
   CommandResult events = c.Ctl({"events", "--slave", "s1"});
   REQUIRE(events.exit_code == 0);
-  CHECK(events.out.find("s1     up") != std::string::npos);
+  CHECK(events.out.find("s1     SLAVE_UP") != std::string::npos);
   CHECK(events.out.find("no heartbeat for 6.00 s (dead_after 6.00 s)") != std::string::npos);
   CHECK(events.out.find("s2") == std::string::npos);
   Json events_json = c.CtlJson({"events"});

@@ -183,7 +183,7 @@ TEST_CASE("master admin: watch streams changes after a revision") {
 TEST_CASE("master: data and revisions survive a restart") {
   TempDir data, conf;
   std::string config = conf.WriteFile(
-      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n");
+      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n");
   uint64_t last = 0;
   for (int round = 0; round < 2; ++round) {
     Daemon d("provisor-master", {"--config", config}, 1);
@@ -221,7 +221,7 @@ TEST_CASE("master: refuses a missing, read-only or already used data directory")
   SECTION("read-only") {
     TempDir data;
     std::string config = conf.WriteFile(
-        "m.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n");
+        "m.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n");
     std::string bin = std::string(PROVISOR_BIN_DIR) + "/provisor-master";
     testing::CommandResult r;
     if (geteuid() == 0) {
@@ -260,7 +260,7 @@ namespace {
 TEST_CASE("master: kill -9 during a streaming import loses no committed batch") {
   TempDir data, conf;
   std::string config = conf.WriteFile(
-      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
+      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n"
                      "log_level = \"warn\"\n");
   constexpr int kBatch = 500;
   constexpr int kRows = 200'000;

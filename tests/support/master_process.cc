@@ -4,22 +4,28 @@
 
 namespace provisor::testing {
 
-MasterProcess::MasterProcess(const std::string& extra_config) : extra(extra_config) {
+MasterProcess::MasterProcess(const std::string& extra_config, std::vector<std::string> wrapper)
+    : extra(extra_config), wrapper(std::move(wrapper)) {
   Start("127.0.0.1:0");
 }
 
 void MasterProcess::Start(const std::string& listen) {
   const std::string where = listen.empty() ? address : listen;
-  // Top-level keys must come before any table: extra goes last.
+  // Top-level keys must come before any table: extra goes last. The HTTP
+  // listener is off unless `extra` sets http_listen (then it is awaited).
+  const bool http = extra.find("http_listen") != std::string::npos;
   config_path = conf.WriteFile("master.toml", "data_dir = \"" + data.path() +
                                                   "\"\ngrpc_listen = \"" + where + "\"\n"
-                                                  "log_level = \"warn\"\n" + extra);
+                                                  "log_level = \"warn\"\n" +
+                                                  (http ? "" : "http_listen = \"off\"\n") + extra);
   daemon = std::make_unique<Daemon>("provisor-master",
-                                    std::vector<std::string>{"--config", config_path}, 1);
+                                    std::vector<std::string>{"--config", config_path},
+                                    http ? 2 : 1, wrapper);
   if (!daemon->ready()) {
     throw std::runtime_error("provisor-master did not start: " + daemon->output());
   }
   address = daemon->Address("master grpc").ToString();
+  http_address = http ? daemon->Address("master http").ToString() : std::string();
 }
 
 void MasterProcess::Stop(int signal) {

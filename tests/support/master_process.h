@@ -15,8 +15,11 @@
 namespace provisor::testing {
 
 struct MasterProcess {
-  // `extra_config` is appended to master.toml. Throws if it does not start.
-  explicit MasterProcess(const std::string& extra_config = "");
+  // `extra_config` is appended to master.toml; `wrapper` goes in front of
+  // the command, as for Daemon (e.g. {"env", "NAME=VALUE"}). Throws if it
+  // does not start.
+  explicit MasterProcess(const std::string& extra_config = "",
+                         std::vector<std::string> wrapper = {});
 
   // Runs build/bin/provisorctl --master <address> args... (deadline 120 s).
   CommandResult Ctl(std::vector<std::string> args) const;
@@ -30,9 +33,13 @@ struct MasterProcess {
   TempDir data;
   TempDir conf;
   std::string extra;
+  std::vector<std::string> wrapper;
   std::string config_path;
   std::unique_ptr<Daemon> daemon;
   std::string address;  // host:port of the gRPC listener
+  // host:port of the HTTP listener when `extra_config` sets http_listen
+  // (e.g. "127.0.0.1:0"), else empty (the listener is off).
+  std::string http_address;
 };
 
 }  // namespace provisor::testing

@@ -141,20 +141,24 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
   }
   close(out_pipe[1]);
   stdout_fd_ = out_pipe[0];
-  auto deadline = Clock::now() + std::chrono::seconds(20);
-  std::string pending;
+  ReadListeners([&] { return static_cast<int>(ordered_.size()) >= listeners; },
+                Clock::now() + std::chrono::seconds(20));
+  ready_ = static_cast<int>(ordered_.size()) >= listeners;
+}
+
+void Daemon::ReadListeners(const std::function<bool()>& enough, Clock::time_point deadline) {
   char buf[4096];
-  while (static_cast<int>(ordered_.size()) < listeners && Clock::now() < deadline) {
+  while (stdout_fd_ >= 0 && !enough() && Clock::now() < deadline) {
     pollfd p{stdout_fd_, POLLIN, 0};
     if (poll(&p, 1, RemainingMs(deadline)) <= 0) continue;
     ssize_t n = read(stdout_fd_, buf, sizeof(buf));
     if (n <= 0) break;  // exited
     output_.append(buf, static_cast<size_t>(n));
-    pending.append(buf, static_cast<size_t>(n));
+    pending_.append(buf, static_cast<size_t>(n));
     size_t nl;
-    while ((nl = pending.find('\n')) != std::string::npos) {
-      std::string line = pending.substr(0, nl);
-      pending.erase(0, nl + 1);
+    while ((nl = pending_.find('\n')) != std::string::npos) {
+      std::string line = pending_.substr(0, nl);
+      pending_.erase(0, nl + 1);
       std::istringstream words(line);
       std::string listening, role, protocol, address;
       if (words >> listening >> role >> protocol >> address && listening == "listening") {
@@ -163,7 +167,17 @@ Daemon::Daemon(const std::string& binary, const std::vector<std::string>& args,
       }
     }
   }
-  ready_ = static_cast<int>(ordered_.size()) >= listeners;
+}
+
+bool Daemon::WaitListener(const std::string& role_protocol, std::chrono::milliseconds deadline) {
+  auto announced = [&] {
+    for (const auto& entry : ordered_) {
+      if (entry.first == role_protocol) return true;
+    }
+    return false;
+  };
+  ReadListeners(announced, Clock::now() + deadline);
+  return announced();
 }
 
 Daemon::~Daemon() {

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ class Daemon {
   const std::string& output() const { return output_; }
   // Address announced for "<role> <protocol>", in order of announcement.
   SocketAddress Address(const std::string& role_protocol, size_t index = 0) const;
+  // Reads more of the daemon's stdout until it has announced
+  // "<role> <protocol>" (a listener beyond the first `listeners`) or
+  // `deadline` passes or it exits; true if it was announced.
+  bool WaitListener(const std::string& role_protocol,
+                    std::chrono::milliseconds deadline = std::chrono::seconds(20));
   pid_t pid() const { return pid_; }
   // SIGTERM, then wait (deadline 20 s); returns the exit status (or -1).
   int Terminate() { return Stop(SIGTERM); }
@@ -60,6 +66,10 @@ class Daemon {
   int stdout_fd_ = -1;
   bool ready_ = false;
   std::string output_;
+  std::string pending_;  // stdout after the last full line
+  // Reads stdout until `enough()` or `deadline`; records "listening" lines.
+  void ReadListeners(const std::function<bool()>& enough,
+                     std::chrono::steady_clock::time_point deadline);
   std::multimap<std::string, SocketAddress> listeners_;
   std::vector<std::pair<std::string, SocketAddress>> ordered_;
 };

@@ -1,0 +1,72 @@
+// HttpServer: a small HTTP/1.1 listener (cpp-httplib underneath, kept out of
+// this header) for the NOC surfaces: the master's dashboard, JSON API and
+// /metrics, a slave's /metrics. Every request goes to one handler, a plain
+// function of HttpRequest -> HttpResponse, so routing is pure logic tested
+// without sockets. Requests run on the server's own small thread pool;
+// bodies over 64 KiB are refused (413) before the handler sees them.
+//
+// Thread-safety: Listen/Stop from one thread; the handler is called from
+// the server's threads and must be thread-safe.
+#ifndef PROVISOR_COMMON_HTTP_SERVER_H_
+#define PROVISOR_COMMON_HTTP_SERVER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/socket_address.h"
+#include "common/status.h"
+
+namespace provisor {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> headers;  // names in lower case
+  std::string body;
+  std::string remote;  // the peer's address (logs)
+
+  // The header's value, or "" (name in lower case).
+  std::string Header(const std::string& name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static HttpResponse Text(int status, std::string body);
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpServerOptions {
+  int threads = 2;
+  size_t max_body_bytes = 64 * 1024;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpHandler handler, HttpServerOptions options = {});
+  ~HttpServer();  // stops
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds `address` ("127.0.0.1:0" picks a port) and serves on a thread.
+  // Returns the bound address. UNAVAILABLE when it cannot bind.
+  StatusOr<SocketAddress> Listen(const std::string& address);
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace provisor
+
+#endif  // PROVISOR_COMMON_HTTP_SERVER_H_

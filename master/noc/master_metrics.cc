@@ -1,0 +1,144 @@
+#include "master/noc/master_metrics.h"
+
+#include <prometheus/family.h>
+
+#include <algorithm>
+
+#include "master/admin_service.h"
+#include "master/cluster/balancer.h"
+#include "master/cluster/balancer_service.h"
+#include "master/cluster/binding_recorder.h"
+#include "master/cluster/event_log.h"
+#include "master/cluster/registry.h"
+#include "master/store/store.h"
+
+namespace provisor {
+
+MasterMetrics::MasterMetrics(const NocContext* noc)
+    : noc_(noc),
+      next_server_latency_(&prometheus::BuildHistogram()
+                                .Name("provisor_master_next_server_duration_seconds")
+                                .Help("Time to answer a NextServer call (DHCP front end)")
+                                .Register(registry_)
+                                .Add({}, prometheus::Histogram::BucketBoundaries(LatencyBuckets()))),
+      collector_([this](MetricsBuilder& out) { Collect(out); }) {}
+
+std::string MasterMetrics::Exposition() const {
+  return ExpositionText({&registry_, &collector_});
+}
+
+void MasterMetrics::Collect(MetricsBuilder& out) const {
+  const NocContext& noc = *noc_;
+  if (noc.next_server != nullptr) {
+    const BalancerCounters& c = *noc.next_server;
+    const double answered = static_cast<double>(c.answered.load());
+    const double stand_ins = static_cast<double>(c.default_class.load());
+    out.Counter("provisor_master_next_server_requests_total",
+                "NextServer calls by result (answered, default_class: an unknown MAC served "
+                "the default class, unknown_device, no_slave, bad_request, error)")
+        .Add(answered - std::min(answered, stand_ins), {{"result", "answered"}})
+        .Add(stand_ins, {{"result", "default_class"}})
+        .Add(static_cast<double>(c.unknown_device.load()), {{"result", "unknown_device"}})
+        .Add(static_cast<double>(c.no_slave.load()), {{"result", "no_slave"}})
+        .Add(static_cast<double>(c.bad_request.load()), {{"result", "bad_request"}})
+        .Add(static_cast<double>(c.error.load()), {{"result", "error"}});
+  }
+  if (noc.balancer != nullptr) {
+    out.Counter("provisor_master_next_server_answers_total",
+                "NextServer answers naming each slave");
+    for (const auto& [slave, n] : noc.balancer->AnswerCounts()) {
+      out.Add(static_cast<double>(n), {{"slave", slave}});
+    }
+  }
+
+  const uint64_t revision = noc.store->revision();
+  std::vector<SlaveStatus> slaves = noc.registry->Slaves();
+  out.Gauge("provisor_master_slave_up", "1 when the slave is up or draining, 0 when down");
+  for (const SlaveStatus& s : slaves) {
+    out.Add(s.state == SlaveState::kDown ? 0 : 1, {{"slave", s.id}});
+  }
+  out.Gauge("provisor_master_slave_draining", "1 when the operator drained the slave");
+  for (const SlaveStatus& s : slaves) out.Add(s.drained ? 1 : 0, {{"slave", s.id}});
+  out.Gauge("provisor_master_slave_heartbeat_age_seconds",
+            "Time since the slave's last heartbeat (absent until its first)");
+  for (const SlaveStatus& s : slaves) {
+    std::optional<Duration> age = noc.registry->HeartbeatAge(s);
+    if (age) out.Add(std::chrono::duration<double>(*age).count(), {{"slave", s.id}});
+  }
+  out.Gauge("provisor_master_slave_revision_lag",
+            "Store revisions the slave has not applied yet (as of its last heartbeat)");
+  for (const SlaveStatus& s : slaves) {
+    const uint64_t applied = s.last.applied_revision;
+    out.Add(static_cast<double>(revision > applied ? revision - applied : 0), {{"slave", s.id}});
+  }
+  out.Gauge("provisor_master_slave_effective_weight",
+            "The weight the balancer uses (operator weight x health x load headroom)");
+  for (const SlaveStatus& s : slaves) {
+    out.Add(noc.registry->EffectiveWeight(s), {{"slave", s.id}});
+  }
+  out.Gauge("provisor_master_slave_active_sessions", "TFTP sessions the slave last reported");
+  for (const SlaveStatus& s : slaves) {
+    out.Add(static_cast<double>(s.last.active_sessions), {{"slave", s.id}});
+  }
+  out.Gauge("provisor_master_slave_transfers_per_second",
+            "Completed transfers per second the slave last reported");
+  for (const SlaveStatus& s : slaves) out.Add(s.last.transfers_per_s, {{"slave", s.id}});
+  out.Counter("provisor_master_slave_failures_total",
+              "Refusals and failed transfers by reason, as reported by each slave since it "
+              "started");
+  for (const SlaveStatus& s : slaves) {
+    for (const auto& [reason, n] : s.last.failures) {
+      out.Add(static_cast<double>(n), {{"slave", s.id}, {"reason", reason}});
+    }
+  }
+  double up = 0, down = 0, draining = 0;
+  for (const SlaveStatus& s : slaves) {
+    if (s.state == SlaveState::kUp) ++up;
+    if (s.state == SlaveState::kDown) ++down;
+    if (s.state == SlaveState::kDraining) ++draining;
+  }
+  out.Gauge("provisor_master_slaves", "Slaves by state")
+      .Add(up, {{"state", "up"}})
+      .Add(down, {{"state", "down"}})
+      .Add(draining, {{"state", "draining"}});
+
+  out.Gauge("provisor_master_revision", "The store's revision").Add(static_cast<double>(revision));
+  StatusOr<StoreInfo> info = noc.store->Info();
+  if (info.ok()) {
+    out.Gauge("provisor_master_store_size_bytes", "Bytes of the LMDB map in use")
+        .Add(static_cast<double>(info->used_bytes));
+    out.Gauge("provisor_master_store_entities", "Entities in the store by kind");
+    for (const auto& [kind, n] : info->counts) out.Add(static_cast<double>(n), {{"kind", kind}});
+  }
+  if (noc.imports != nullptr) {
+    out.Counter("provisor_master_import_rows_total",
+                "Import rows committed, and rejected (rows of batches not committed)")
+        .Add(static_cast<double>(noc.imports->committed_rows.load()), {{"result", "imported"}})
+        .Add(static_cast<double>(noc.imports->rejected_rows.load()), {{"result", "rejected"}});
+  }
+  if (noc.events != nullptr) {
+    out.Counter("provisor_master_events_total", "Cluster events by kind");
+    for (const auto& [kind, n] : noc.events->CountsByKind()) {
+      out.Add(static_cast<double>(n), {{"kind", kind}});
+    }
+  }
+  const int64_t period_s = std::max<int64_t>(
+      1, std::chrono::duration_cast<std::chrono::seconds>(noc.rotate_every).count());
+  const double unix_s = std::chrono::duration<double>(noc.clock->WallNow().time_since_epoch()).count();
+  const int64_t epoch = static_cast<int64_t>(unix_s) / period_s;
+  out.Gauge("provisor_master_token_epoch", "The current token key epoch")
+      .Add(static_cast<double>(epoch));
+  out.Gauge("provisor_master_token_next_rotation_seconds",
+            "Seconds until the next token key epoch begins")
+      .Add(static_cast<double>((epoch + 1) * period_s) - unix_s);
+  if (noc.bindings != nullptr) {
+    out.Counter("provisor_master_bindings_recorded_total",
+                "DHCP bindings (MAC -> IP) written to the store")
+        .Add(static_cast<double>(noc.bindings->recorded.load()));
+    out.Counter("provisor_master_bindings_dropped_total",
+                "DHCP bindings dropped because the queue was full")
+        .Add(static_cast<double>(noc.bindings->dropped.load()));
+  }
+}
+
+}  // namespace provisor
