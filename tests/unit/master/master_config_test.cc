@@ -148,3 +148,32 @@ TEST_CASE("master config: tls needs cert key and ca together") {
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("master config: the HTTP listener and its admin token") {
+  auto defaults = Load(kBase);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->http_listen == "127.0.0.1:7480");
+  CHECK(defaults->http_admin_token.empty());
+
+  auto off = Load(kBase + "http_listen = \"off\"\n");
+  REQUIRE(off.ok());
+  CHECK(off->http_listen.empty());
+
+  auto set = Load(kBase + "http_listen = \"0.0.0.0:8080\"\n[http]\nadmin_token = "
+                          "\"0123456789abcdef\"\n");
+  REQUIRE(set.ok());
+  CHECK(set->http_listen == "0.0.0.0:8080");
+  CHECK(set->http_admin_token == "0123456789abcdef");
+
+  CHECK(Error(kBase + "http_listen = \"nowhere\"\n").find("http_listen: ") == 0);
+  CHECK(Error(kBase + "[http]\nadmin_token = \"short\"\n") ==
+        "http.admin_token must be at least 16 characters");
+  CHECK(Error(kBase + "[http]\nadmin = true\n") ==
+        "master.toml: http.admin is not a known setting");
+}
+
+}  // namespace
+}  // namespace provisor

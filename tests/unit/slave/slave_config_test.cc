@@ -133,3 +133,23 @@ TEST_CASE("slave tls: all three keys or none") {
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("slave metrics_listen: off by default, an address when set") {
+  const std::string base = "[diagnostic]\nenabled = true\n";
+  auto defaults = Load(base);
+  REQUIRE(defaults.ok());
+  CHECK(defaults->metrics_listen.empty());
+  auto set = Load("metrics_listen = \"0.0.0.0:7481\"\n" + base);
+  REQUIRE(set.ok());
+  CHECK(set->metrics_listen == "0.0.0.0:7481");
+  auto off = Load("metrics_listen = \"off\"\n" + base);
+  REQUIRE(off.ok());
+  CHECK(off->metrics_listen.empty());
+  CHECK(Load("metrics_listen = \"x\"\n" + base).status().message().find("metrics_listen: ") == 0);
+}
+
+}  // namespace
+}  // namespace provisor
