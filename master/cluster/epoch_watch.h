@@ -14,6 +14,14 @@
 
 namespace provisor {
 
+struct EpochNow {
+  uint32_t epoch = 0;
+  WallTime next_rotation;  // when the next epoch begins
+};
+// The token key epoch at `now`, by KeyRing's arithmetic. REQUIRES:
+// rotate_every >= 1 s.
+EpochNow CurrentEpoch(Duration rotate_every, WallTime now);
+
 class EpochWatch {
  public:
   // REQUIRES: rotate_every >= 1 s.
@@ -22,13 +30,11 @@ class EpochWatch {
   // When the epoch at `now` differs from the last one seen: "token key
   // epoch N is current; next rotation at <ISO time>". Else nothing.
   std::optional<std::string> Check(WallTime now);
-  int64_t epoch() const { return epoch_; }
+  uint32_t epoch() const { return epoch_; }
 
  private:
-  int64_t EpochAt(WallTime t) const;
-
-  const int64_t period_s_;
-  int64_t epoch_;
+  const Duration rotate_every_;
+  uint32_t epoch_;
 };
 
 }  // namespace provisor

@@ -8,6 +8,7 @@
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/binding_recorder.h"
+#include "master/cluster/epoch_watch.h"
 #include "master/cluster/event_log.h"
 #include "master/cluster/registry.h"
 #include "master/store/store.h"
@@ -122,15 +123,13 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
       out.Add(static_cast<double>(n), {{"kind", kind}});
     }
   }
-  const int64_t period_s = std::max<int64_t>(
-      1, std::chrono::duration_cast<std::chrono::seconds>(noc.rotate_every).count());
-  const double unix_s = std::chrono::duration<double>(noc.clock->WallNow().time_since_epoch()).count();
-  const int64_t epoch = static_cast<int64_t>(unix_s) / period_s;
+  const WallTime now = noc.clock->WallNow();
+  const EpochNow epoch = CurrentEpoch(noc.rotate_every, now);
   out.Gauge("provisor_master_token_epoch", "The current token key epoch")
-      .Add(static_cast<double>(epoch));
+      .Add(static_cast<double>(epoch.epoch));
   out.Gauge("provisor_master_token_next_rotation_seconds",
             "Seconds until the next token key epoch begins")
-      .Add(static_cast<double>((epoch + 1) * period_s) - unix_s);
+      .Add(std::chrono::duration<double>(epoch.next_rotation - now).count());
   if (noc.bindings != nullptr) {
     out.Counter("provisor_master_bindings_recorded_total",
                 "DHCP bindings (MAC -> IP) written to the store")

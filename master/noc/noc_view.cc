@@ -6,6 +6,7 @@
 
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
+#include "master/cluster/epoch_watch.h"
 #include "master/cluster/event_log.h"
 #include "master/cluster/registry.h"
 #include "master/noc/history.h"
@@ -112,16 +113,12 @@ std::string ClusterJson(const NocContext& noc, bool admin) {
   out["max_slaves"] = options.max_slaves;
   out["admin"] = admin;
 
-  // Epochs are floor(unix seconds / rotate_every), the same arithmetic as
-  // the key ring's, so the next rotation is the next epoch's start.
-  const int64_t period_s =
-      std::max<int64_t>(1, std::chrono::duration_cast<std::chrono::seconds>(noc.rotate_every).count());
-  const int64_t unix_s = UnixMillis(now) / 1000;
-  const int64_t epoch = unix_s / period_s;
-  out["tokens"] = {{"epoch", epoch},
-                   {"rotate_every_s", period_s},
-                   {"next_rotation_unix_ms", (epoch + 1) * period_s * 1000},
-                   {"bind_client_ip", noc.bind_client_ip}};
+  const EpochNow epoch = CurrentEpoch(noc.rotate_every, now);
+  out["tokens"] = {
+      {"epoch", epoch.epoch},
+      {"rotate_every_s", std::chrono::duration_cast<std::chrono::seconds>(noc.rotate_every).count()},
+      {"next_rotation_unix_ms", UnixMillis(epoch.next_rotation)},
+      {"bind_client_ip", noc.bind_client_ip}};
 
   std::vector<SlaveStatus> slaves = noc.registry->Slaves();
   std::sort(slaves.begin(), slaves.end(),
