@@ -3,8 +3,8 @@
 # the sample data of deploy/examples imported, `provisorctl next-server` for
 # one device (the slave and encoded filename DHCP would hand it), that file
 # fetched from that slave with the real tftp client and printed, then
-# `provisorctl status`. Everything it started is stopped on
-# exit. Run deploy/setup.sh first.
+# `provisorctl status`, the events and the dashboard's JSON. Everything it
+# started is stopped on exit. Run deploy/setup.sh first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -91,3 +91,13 @@ echo "\$ tftp $server $port -c get $filename"
 cat "$work/config.xml"
 echo "--- provisorctl status"
 ctl status
+http="$(sed -n 's/^listening master http //p' "$work/master.out")"
+echo "--- provisorctl events"
+ctl events
+echo "--- the NOC's JSON API: curl http://$http/api/v1/cluster (dashboard: http://$http/)"
+curl -s "http://$http/api/v1/cluster" | python3 -c '
+import json, sys
+c = json.load(sys.stdin)
+t = c["totals"]
+print("%d of %d slaves up, token key epoch %d, NextServer answered %d" % (
+    t["up"], t["slaves"], c["tokens"]["epoch"], c["next_server"]["answered"]))'

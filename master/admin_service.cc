@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <map>
 
+#include "common/entity.h"
 #include "common/mac.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
@@ -147,6 +149,8 @@ grpc::Status AdminService::Import(
   uint64_t committed_rows = 0;
   uint64_t rejected_rows = 0;
   uint64_t rejected_batches = 0;
+  std::map<std::string, uint64_t> committed_kinds;  // of committed rows
+  std::map<std::string, uint64_t> batch_kinds;      // of the batch being built
 
   auto flush = [&]() -> bool {
     if (rows.empty()) return true;
@@ -160,6 +164,7 @@ grpc::Status AdminService::Import(
         result.set_committed(true);
         result.set_revision(written->revision);
         committed_rows += rows.size();
+        for (const auto& [kind, n] : batch_kinds) committed_kinds[kind] += n;
         import_counters_.committed_rows.fetch_add(rows.size(), std::memory_order_relaxed);
       } else {
         v1::RowError* error = result.add_errors();
@@ -173,6 +178,7 @@ grpc::Status AdminService::Import(
       import_counters_.rejected_rows.fetch_add(rows.size(), std::memory_order_relaxed);
     }
     bool ok = stream->Write(result);
+    batch_kinds.clear();
     batch.clear();
     rows.clear();
     result.Clear();
@@ -197,6 +203,7 @@ grpc::Status AdminService::Import(
         error->set_row(row.row());
         error->set_message(valid.message());
       } else if (result.errors_size() == 0) {
+        ++batch_kinds[std::string(KindName(KindOf(*entity)))];
         batch.push_back(Mutation::Put(row.upsert() ? WriteOp::kUpsert : WriteOp::kCreate,
                                       std::move(*entity)));
       }
@@ -206,10 +213,21 @@ grpc::Status AdminService::Import(
   // A client that stopped early (Ctrl-C) half-closes: what it sent is
   // committed. A connection that broke leaves the partial batch out.
   if (!context->IsCancelled()) flush();
-  const std::string summary = std::to_string(committed_rows) + " rows committed, " +
-                              std::to_string(rejected_rows) + " rows in " +
-                              std::to_string(rejected_batches) + " rejected batches" +
-                              (context->IsCancelled() ? " (the client went away)" : "");
+  // "1200 rows committed (device 1000, subscriber 200), 50 rows rejected
+  // (1 batch)".
+  std::string summary = std::to_string(committed_rows) + " rows committed";
+  if (!committed_kinds.empty()) {
+    std::string kinds;
+    for (const auto& [kind, n] : committed_kinds) {
+      kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    }
+    summary += " (" + kinds + ")";
+  }
+  if (rejected_batches > 0) {
+    summary += ", " + std::to_string(rejected_rows) + " rows rejected (" +
+               std::to_string(rejected_batches) + (rejected_batches == 1 ? " batch)" : " batches)");
+  }
+  if (context->IsCancelled()) summary += "; the client went away";
   if (events_ != nullptr) {
     events_->Add("import", "", summary);
   } else {
