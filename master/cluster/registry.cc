@@ -35,9 +35,19 @@ void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::strin
 }
 
 Status SlaveRegistry::Refuse(const std::string& id) {
-  AddEvent(id, "refused",
-           "refused: this master already has " + std::to_string(options_.max_slaves) +
-               " slaves (max_slaves)");
+  // A refused slave retries every heartbeat and Sync backoff: one event per
+  // slave per kRefusalEventEvery keeps the event list readable.
+  const MonoTime now = clock_->Now();
+  auto last = refused_at_.find(id);
+  if (last == refused_at_.end() || now - last->second >= kRefusalEventEvery) {
+    if (last == refused_at_.end() && refused_at_.size() >= kMaxRefusedRemembered) {
+      refused_at_.clear();  // many ids: forget them rather than grow
+    }
+    refused_at_[id] = now;
+    AddEvent(id, "refused",
+             "refused: this master already has " + std::to_string(options_.max_slaves) +
+                 " slaves (max_slaves)");
+  }
   return ResourceExhaustedError("slave " + id + " refused: this master has " +
                                 std::to_string(options_.max_slaves) +
                                 " slaves already; add a relay master for more");

@@ -4,7 +4,8 @@
 // on its next heartbeat; operators set weights and drain/undrain. Every
 // transition is recorded as an event with its time and reason. At most
 // `max_slaves` slaves may register (by heartbeat, or by opening a Sync
-// stream: Admit); the next is refused with a clear error. A slave admitted
+// stream: Admit); the next is refused with a clear error (and an event at
+// most every 10 minutes per refused id). A slave admitted
 // but never heard from is down, with no heartbeat age. Time comes from the
 // caller (a Clock in production, a fake in tests).
 //
@@ -115,6 +116,10 @@ class SlaveRegistry {
   const Clock* clock_;
   mutable std::mutex mu_;
   std::map<std::string, SlaveStatus> slaves_;
+  // When each refused id was last recorded as an event (bounded).
+  static constexpr Duration kRefusalEventEvery = std::chrono::minutes(10);
+  static constexpr size_t kMaxRefusedRemembered = 256;
+  std::map<std::string, MonoTime> refused_at_;
   std::unique_ptr<EventLog> own_events_;
   EventLog* events_;
   std::atomic<uint64_t> changes_{0};

@@ -207,3 +207,26 @@ TEST_CASE("effective weight falls with heartbeat age and failures and high load"
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("a refused slave's retries make one event per ten minutes, not one per heartbeat") {
+  FakeClock clock;
+  RegistryOptions options;
+  options.max_slaves = 1;
+  SlaveRegistry r(options, &clock);
+  REQUIRE(r.RecordHeartbeat(Beat("s1")).ok());
+  for (int i = 0; i <= 300; ++i) {  // 0 to 600 s: heartbeats and Sync retries every 2 s
+    CHECK(r.RecordHeartbeat(Beat("s2")).code() == StatusCode::kResourceExhausted);
+    CHECK(r.Admit("s2", "10.0.0.2:69").code() == StatusCode::kResourceExhausted);
+    clock.Advance(seconds(2));
+  }
+  // At 0 s and at 600 s.
+  CHECK(Kinds(r) == std::vector<std::string>{"s1:up", "s2:refused", "s2:refused"});
+  CHECK(r.RecordHeartbeat(Beat("s3")).code() == StatusCode::kResourceExhausted);
+  CHECK(r.Events().back().slave_id == "s3");  // another id is recorded at once
+}
+
+}  // namespace
+}  // namespace provisor
