@@ -1,8 +1,12 @@
 #include "common/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <cctype>
+#include <chrono>
+#include <exception>
 #include <thread>
 
 namespace provisor {
@@ -26,9 +30,20 @@ class HttpServer::Impl {
     const int threads = options_.threads < 1 ? 1 : options_.threads;
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     server_.set_payload_max_length(options_.max_body_bytes);
-    server_.set_read_timeout(5, 0);
+    // A connection holds a worker thread while it lives. Short keep-alives
+    // (a dashboard polls every 2 s, so its connection closes in between)
+    // and short timeouts keep a few open browsers or idle sockets from
+    // starving a Prometheus scrape.
+    server_.set_read_timeout(2, 0);
     server_.set_write_timeout(5, 0);
-    server_.set_keep_alive_max_count(100);
+    server_.set_keep_alive_timeout(1);
+    server_.set_keep_alive_max_count(5);
+    // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, which would
+    // let a second daemon bind the same port and split the requests.
+    server_.set_socket_options([](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     auto dispatch = [this](const httplib::Request& in, httplib::Response& out) {
       Dispatch(in, out);
     };
@@ -53,6 +68,18 @@ class HttpServer::Impl {
       return UnavailableError("cannot listen on " + address);
     }
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() is ignored until the listener runs: wait for it, so that a
+    // Stop() right after Listen() cannot hang.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    if (!server_.is_running()) {
+      // It never started (the socket failed): the thread has returned or
+      // will, on its own.
+      thread_.join();
+      return UnavailableError("cannot serve on " + address);
+    }
     return bound;
   }
 
@@ -75,7 +102,14 @@ class HttpServer::Impl {
     }
     request.body = in.body;
     request.remote = in.remote_addr;
-    HttpResponse response = handler_(request);
+    HttpResponse response;
+    try {
+      response = handler_(request);
+    } catch (const std::exception&) {
+      // Handlers return errors as responses; this only keeps a bug from
+      // reaching httplib, which would echo the exception's text.
+      response = HttpResponse::Text(500, "internal error\n");
+    }
     out.status = response.status;
     for (const auto& [name, value] : response.headers) out.set_header(name, value);
     out.set_content(response.body, response.content_type);

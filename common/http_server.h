@@ -2,8 +2,11 @@
 // this header) for the NOC surfaces: the master's dashboard, JSON API and
 // /metrics, a slave's /metrics. Every request goes to one handler, a plain
 // function of HttpRequest -> HttpResponse, so routing is pure logic tested
-// without sockets. Requests run on the server's own small thread pool;
-// bodies over 64 KiB are refused (413) before the handler sees them.
+// without sockets. Requests run on the server's own thread pool (8); a
+// connection is closed after 1 s idle or 5 requests, so open dashboards
+// cannot starve a scrape; a port another process holds is an error (no
+// SO_REUSEPORT); bodies over 64 KiB are refused (413) before the
+// handler sees them; a handler that throws yields 500.
 //
 // Thread-safety: Listen/Stop from one thread; the handler is called from
 // the server's threads and must be thread-safe.
@@ -46,7 +49,7 @@ struct HttpResponse {
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
-  int threads = 2;
+  int threads = 8;
   size_t max_body_bytes = 64 * 1024;
 };
 

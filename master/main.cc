@@ -120,8 +120,12 @@ int main(int argc, char** argv) {
   provisor::ClusterServiceInfo info;
   info.role = relay ? "relay" : "root";
   info.upstream = config->upstream;
-  info.upstream_connected = [&follower] {
-    return follower != nullptr && follower->stats().connected;
+  // Read from gRPC and HTTP threads, which start before the follower exists
+  // (it needs the bound address): published through an atomic.
+  std::atomic<const provisor::Follower*> follower_view{nullptr};
+  info.upstream_connected = [&follower_view] {
+    const provisor::Follower* f = follower_view.load(std::memory_order_acquire);
+    return f != nullptr && f->stats().connected;
   };
   provisor::ClusterService cluster(&registry, db, &streamer, &clock, info);
   provisor::Balancer balancer(&registry, &clock);
@@ -151,7 +155,9 @@ int main(int argc, char** argv) {
   noc.bindings = relay ? nullptr : &bindings.counters();
   provisor::MasterMetrics metrics(&noc);
   balancer_service.set_latency(metrics.next_server_latency());
-  provisor::NocHttp noc_http(&noc, &metrics, provisor::NocHttpOptions{config->http_admin_token});
+  provisor::NocHttp noc_http(&noc, &metrics,
+                             provisor::NocHttpOptions{config->http_admin_token, *logger});
+  noc.http = &noc_http.counters();
   provisor::HttpServer http([&noc_http](const provisor::HttpRequest& request) {
     return noc_http.Handle(request);
   });
@@ -184,6 +190,7 @@ int main(int argc, char** argv) {
     follow.address = address->ToString();
     follow.tls = tls;
     follower = std::make_unique<provisor::Follower>(follow, sink.get(), *logger);
+    follower_view.store(follower.get(), std::memory_order_release);
     follower->Start();
   }
   // Failure detection and stalled followers at a fraction of the interval;
@@ -243,10 +250,14 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // systemd (Type=notify): ready once every listener is printed above; the
-  // watchdog is fed while the chores keep running (3 ticks of slack).
+  // watchdog is fed while the chores keep running: a chore may take a while
+  // (an fsync of bindings or keys), so allow 3 ticks or 5 s, whichever is
+  // longer.
   provisor::ServiceNotifier notifier(
       [&] {
-        return clock.Now().time_since_epoch().count() - last_chore_ns.load() <= 3 * tick.count();
+        const provisor::Duration slack =
+            std::max<provisor::Duration>(3 * tick, std::chrono::seconds(5));
+        return clock.Now().time_since_epoch().count() - last_chore_ns.load() <= slack.count();
       },
       *logger);
   notifier.Ready(info.role + " master serving at revision " + std::to_string(db->revision()));

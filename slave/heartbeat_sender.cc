@@ -33,7 +33,7 @@ class HeartbeatSender::Impl {
 
   std::atomic<uint64_t> sent{0};
   std::atomic<uint64_t> failed{0};
-  // steady_clock ticks when the master last accepted a report; 0: never.
+  // Clock ticks (Now()) when the master last accepted a report; 0: never.
   std::atomic<int64_t> last_accepted{0};
 
  private:
@@ -50,7 +50,7 @@ class HeartbeatSender::Impl {
       grpc::Status status = stub->Heartbeat(&context, request, &response);
       if (status.ok()) {
         sent.fetch_add(1, std::memory_order_relaxed);
-        last_accepted.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+        last_accepted.store(options_.clock->Now().time_since_epoch().count(),
                             std::memory_order_relaxed);
         if (failing) {
           logger_->info("HEARTBEAT_RESUMED heartbeats to {} accepted again", options_.master);

@@ -27,6 +27,7 @@ struct HeartbeatOptions {
   std::shared_ptr<const TlsMaterial> tls;
   Duration interval = std::chrono::seconds(2);  // until the master says otherwise
   Duration timeout = std::chrono::seconds(1);
+  const Clock* clock = nullptr;  // REQUIRED: stamps accepted reports
 };
 
 class HeartbeatSender {

@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
     provisor::HeartbeatOptions beat;
     beat.master = config->master;
     beat.tls = tls;
+    beat.clock = &clock;
     heartbeats = std::make_unique<provisor::HeartbeatSender>(
         beat,
         [&](provisor::v1::HeartbeatRequest* request) {
@@ -125,7 +126,6 @@ int main(int argc, char** argv) {
   sources.heartbeats = heartbeats.get();
   sources.clock = &clock;
   provisor::SlaveMetrics metrics(sources);
-  generation.set_render_seconds(metrics.render_seconds());
   provisor::HttpServer metrics_http([&metrics](const provisor::HttpRequest& request) {
     if (request.path != "/metrics") {
       return provisor::HttpResponse::Text(404, "only /metrics is served here\n");
@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
     provisor::StatusOr<provisor::SocketAddress> bound = metrics_http.Listen(config->metrics_listen);
     if (!bound.ok()) return Fail("metrics_listen: " + bound.status().message());
     metrics_address = *bound;
+    // Only now: a failed start above returns while the loops still serve.
+    generation.set_render_seconds(metrics.render_seconds());
   }
   for (const provisor::SocketAddress& address : server.bound_addresses()) {
     std::printf("listening slave tftp %s\n", address.ToString().c_str());

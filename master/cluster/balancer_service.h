@@ -25,6 +25,7 @@ class Histogram;
 namespace provisor {
 
 struct BalancerCounters {
+  // Each answer counts once: `answered` (a known device) or `default_class`.
   std::atomic<uint64_t> answered{0};
   std::atomic<uint64_t> unknown_device{0};   // refused: not a device, no default class
   std::atomic<uint64_t> default_class{0};    // not a device: served the default class

@@ -84,6 +84,22 @@ StatusOr<provisor::Heartbeat> FromRequest(const v1::HeartbeatRequest& request) {
   h.transfers_per_s = request.transfers_per_s();
   h.applied_revision = request.applied_revision();
   h.cpu_load = request.cpu_load();
+  // Reasons become metric labels and JSON keys: a few short names only.
+  if (request.failures_size() > kMaxFailureReasons) {
+    return InvalidArgumentError(who + std::to_string(request.failures_size()) +
+                                " failure reasons (at most " +
+                                std::to_string(kMaxFailureReasons) + ")");
+  }
+  for (const auto& [reason, count] : request.failures()) {
+    const bool ok = !reason.empty() && reason.size() <= 48 &&
+                    std::all_of(reason.begin(), reason.end(), [](char c) {
+                      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                    });
+    if (!ok) {
+      return InvalidArgumentError(who + "failure reason " + Quote(reason) +
+                                  " is not 1..48 of [a-z0-9_]");
+    }
+  }
   h.failures.insert(request.failures().begin(), request.failures().end());
   h.transfers_total = request.transfers_total();
   return h;

@@ -38,6 +38,8 @@ struct ClusterServiceInfo {
 inline constexpr size_t kMaxStatusEvents = 200;
 // At most this many events are returned by one Events call.
 inline constexpr size_t kMaxEventsPerCall = 1000;
+// A heartbeat may report at most this many failure reasons.
+inline constexpr int kMaxFailureReasons = 32;
 // SetSlaveWeight's range (a slave's own configured weight may be larger).
 inline constexpr uint32_t kMaxOperatorWeight = 10000;
 

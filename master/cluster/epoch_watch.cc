@@ -1,7 +1,7 @@
 #include "master/cluster/epoch_watch.h"
 
 #include "common/token/key_ring.h"
-#include "master/noc/noc_view.h"
+#include "common/time_text.h"
 
 namespace provisor {
 

@@ -29,9 +29,30 @@ SlaveRegistry::SlaveRegistry(RegistryOptions options, const Clock* clock, EventL
                                     : nullptr),
       events_(events == nullptr ? own_events_.get() : events) {}
 
+// Holds mu_; when released, hands the events recorded meanwhile to the
+// event log, outside the lock (the log writes a line, which may block).
+class SlaveRegistry::Locked {
+ public:
+  explicit Locked(SlaveRegistry* registry) : registry_(registry), lock_(registry->mu_) {}
+  ~Locked() {
+    std::vector<PendingEvent> events;
+    events.swap(registry_->pending_);
+    lock_.unlock();
+    for (PendingEvent& e : events) {
+      registry_->events_->Add(std::move(e.kind), std::move(e.slave_id), std::move(e.reason));
+    }
+  }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+
+ private:
+  SlaveRegistry* registry_;
+  std::unique_lock<std::mutex> lock_;
+};
+
 void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::string reason) {
   changes_.fetch_add(1, std::memory_order_release);
-  events_->Add(std::move(kind), id, std::move(reason));
+  pending_.push_back(PendingEvent{std::move(kind), id, std::move(reason)});
 }
 
 Status SlaveRegistry::Refuse(const std::string& id) {
@@ -55,7 +76,7 @@ Status SlaveRegistry::Refuse(const std::string& id) {
 
 Status SlaveRegistry::Admit(const std::string& id, const std::string& address) {
   if (id.empty()) return InvalidArgumentError("sync without a slave id");
-  std::lock_guard<std::mutex> lock(mu_);
+  Locked lock(this);
   auto it = slaves_.find(id);
   if (it != slaves_.end()) {
     if (!it->second.heard && !address.empty()) it->second.address = address;
@@ -116,7 +137,7 @@ std::optional<Duration> SlaveRegistry::HeartbeatAge(const SlaveStatus& slave) co
 
 Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
   if (heartbeat.slave_id.empty()) return InvalidArgumentError("heartbeat without a slave id");
-  std::lock_guard<std::mutex> lock(mu_);
+  Locked lock(this);
   auto it = slaves_.find(heartbeat.slave_id);
   if (it == slaves_.end()) {
     if (slaves_.size() >= options_.max_slaves) return Refuse(heartbeat.slave_id);
@@ -154,7 +175,7 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
 }
 
 void SlaveRegistry::Tick() {
-  std::lock_guard<std::mutex> lock(mu_);
+  Locked lock(this);
   const MonoTime now = clock_->Now();
   for (auto& [id, s] : slaves_) {
     if (s.state == SlaveState::kDown || !s.heard) continue;
@@ -167,7 +188,7 @@ void SlaveRegistry::Tick() {
 }
 
 Status SlaveRegistry::SetWeight(const std::string& id, uint32_t weight) {
-  std::lock_guard<std::mutex> lock(mu_);
+  Locked lock(this);
   auto it = slaves_.find(id);
   if (it == slaves_.end()) return NotFoundError("slave " + id + " not found");
   it->second.weight = weight;
@@ -177,7 +198,7 @@ Status SlaveRegistry::SetWeight(const std::string& id, uint32_t weight) {
 }
 
 Status SlaveRegistry::SetDrained(const std::string& id, bool drained) {
-  std::lock_guard<std::mutex> lock(mu_);
+  Locked lock(this);
   auto it = slaves_.find(id);
   if (it == slaves_.end()) return NotFoundError("slave " + id + " not found");
   SlaveStatus& s = it->second;

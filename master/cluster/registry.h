@@ -108,6 +108,12 @@ class SlaveRegistry {
   std::optional<Duration> HeartbeatAge(const SlaveStatus& slave) const;
 
  private:
+  class Locked;
+  struct PendingEvent {
+    std::string kind, slave_id, reason;
+  };
+  // Queues an event for the log; published when the Locked holding mu_ is
+  // released. REQUIRES a Locked held.
   void AddEvent(const std::string& id, std::string kind, std::string reason);
   // Records the "refused" event; returns the error. REQUIRES mu_ held.
   Status Refuse(const std::string& id);
@@ -120,6 +126,7 @@ class SlaveRegistry {
   static constexpr Duration kRefusalEventEvery = std::chrono::minutes(10);
   static constexpr size_t kMaxRefusedRemembered = 256;
   std::map<std::string, MonoTime> refused_at_;
+  std::vector<PendingEvent> pending_;
   std::unique_ptr<EventLog> own_events_;
   EventLog* events_;
   std::atomic<uint64_t> changes_{0};

@@ -1,5 +1,7 @@
 #include "master/ctl/cluster_format.h"
 
+#include "common/time_text.h"
+
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -198,15 +200,7 @@ std::string FormatAge(double seconds) {
   return buffer;
 }
 
-std::string FormatEventTime(int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms >= 0 ? unix_ms / 1000
-                                                              : (unix_ms - 999) / 1000);
-  std::tm tm{};
-  if (gmtime_r(&seconds, &tm) == nullptr) return std::to_string(unix_ms);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
+std::string FormatEventTime(int64_t unix_ms) { return IsoTimeFromUnixMillis(unix_ms); }
 
 std::string NextServerJson(const v1::NextServerResponse& answer, bool full) {
   Json out = Json::object();

@@ -20,6 +20,9 @@ const Route* Routes() {
       {"/index.html", {"text/html; charset=utf-8", EmbeddedDashboardFile("index.html")}},
       {"/static/dashboard.js",
        {"text/javascript; charset=utf-8", EmbeddedDashboardFile("dashboard.js")}},
+      {"/static/charts.js", {"text/javascript; charset=utf-8", EmbeddedDashboardFile("charts.js")}},
+      {"/static/admin.js", {"text/javascript; charset=utf-8", EmbeddedDashboardFile("admin.js")}},
+      {"/static/common.js", {"text/javascript; charset=utf-8", EmbeddedDashboardFile("common.js")}},
       {"/static/dashboard.css", {"text/css; charset=utf-8", EmbeddedDashboardFile("dashboard.css")}},
       {{}, {}},
   };

@@ -1,5 +1,6 @@
-// The NOC dashboard's files (master/noc/dashboard/: index.html,
-// dashboard.js, dashboard.css), compiled into provisor_master by a CMake
+// The NOC dashboard's files (master/noc/dashboard/: index.html, the
+// scripts dashboard.js, charts.js, admin.js and common.js, and
+// dashboard.css), compiled into provisor_master by a CMake
 // step (embed_dashboard.cmake), so the master serves the page without
 // reading any file and the page loads nothing from anywhere else.
 //
@@ -17,8 +18,8 @@ struct DashboardAsset {
 };
 
 // The asset served at `path` (the URL path, without query): "/" and
-// "/index.html" -> the page, "/static/dashboard.js", "/static/dashboard.css";
-// nullptr for any other path.
+// "/index.html" -> the page, "/static/<name>" -> each of the other files
+// above; nullptr for any other path.
 const DashboardAsset* FindDashboardAsset(std::string_view path);
 
 }  // namespace provisor

@@ -47,7 +47,8 @@ class ClusterHistory {
 
   HistoryView View() const;
   // Each slave's share (0..1) of the answers over the last `over`, from the
-  // samples; empty when there were none.
+  // samples: every slave picked since start, 0 for all when none was picked
+  // in that window.
   std::map<std::string, double> AnswerShare(Duration over) const;
   // The cluster's NextServer answers/s in the newest sample (0 if none).
   double LatestAnswersPerSecond() const;

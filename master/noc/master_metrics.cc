@@ -32,13 +32,11 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
   const NocContext& noc = *noc_;
   if (noc.next_server != nullptr) {
     const BalancerCounters& c = *noc.next_server;
-    const double answered = static_cast<double>(c.answered.load());
-    const double stand_ins = static_cast<double>(c.default_class.load());
     out.Counter("provisor_master_next_server_requests_total",
                 "NextServer calls by result (answered, default_class: an unknown MAC served "
                 "the default class, unknown_device, no_slave, bad_request, error)")
-        .Add(answered - std::min(answered, stand_ins), {{"result", "answered"}})
-        .Add(stand_ins, {{"result", "default_class"}})
+        .Add(static_cast<double>(c.answered.load()), {{"result", "answered"}})
+        .Add(static_cast<double>(c.default_class.load()), {{"result", "default_class"}})
         .Add(static_cast<double>(c.unknown_device.load()), {{"result", "unknown_device"}})
         .Add(static_cast<double>(c.no_slave.load()), {{"result", "no_slave"}})
         .Add(static_cast<double>(c.bad_request.load()), {{"result", "bad_request"}})
@@ -130,6 +128,15 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
   out.Gauge("provisor_master_token_next_rotation_seconds",
             "Seconds until the next token key epoch begins")
       .Add(std::chrono::duration<double>(epoch.next_rotation - now).count());
+  if (noc.http != nullptr) {
+    out.Counter("provisor_master_http_requests_total", "Requests to the dashboard, API and metrics")
+        .Add(static_cast<double>(noc.http->requests.load()));
+    out.Counter("provisor_master_http_admin_actions_total",
+                "Drain, undrain and weight changes made from the dashboard or its API, by "
+                "result")
+        .Add(static_cast<double>(noc.http->admin_actions.load()), {{"result", "done"}})
+        .Add(static_cast<double>(noc.http->admin_refused.load()), {{"result", "refused"}});
+  }
   if (noc.bindings != nullptr) {
     out.Counter("provisor_master_bindings_recorded_total",
                 "DHCP bindings (MAC -> IP) written to the store")

@@ -7,6 +7,8 @@
 #ifndef PROVISOR_MASTER_NOC_NOC_CONTEXT_H_
 #define PROVISOR_MASTER_NOC_NOC_CONTEXT_H_
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -23,6 +25,13 @@ struct BindingCounters;
 class ClusterHistory;
 class EventLog;
 
+// The master's HTTP requests since start (NocHttp counts, metrics read).
+struct NocHttpCounters {
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> admin_actions{0};
+  std::atomic<uint64_t> admin_refused{0};  // no token configured, or a wrong one
+};
+
 struct NocContext {
   const Clock* clock = nullptr;
   SlaveRegistry* registry = nullptr;  // drain/undrain/weight from the dashboard
@@ -38,6 +47,7 @@ struct NocContext {
   Duration rotate_every = std::chrono::minutes(30);  // token key epochs
   bool bind_client_ip = true;
   const BindingCounters* bindings = nullptr;  // may be null (a relay)
+  const NocHttpCounters* http = nullptr;       // may be null
 };
 
 }  // namespace provisor

@@ -44,6 +44,13 @@ std::optional<uint64_t> QueryNumber(const HttpRequest& request, const std::strin
   return value;
 }
 
+// A peer's text for a log line: printable ASCII, at most 200 characters.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 200)) out += (c >= ' ' && c < 0x7f) ? c : '?';
+  return out;
+}
+
 bool SameSecret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -95,19 +102,27 @@ HttpResponse NocHttp::Get(const HttpRequest& request) {
 
 std::optional<HttpResponse> NocHttp::CheckAdmin(const HttpRequest& request) {
   if (options_.admin_token.empty()) {
-    counters_.refused_auth.fetch_add(1, std::memory_order_relaxed);
+    Refused(request, "the dashboard is read-only");
     return Error(403, "the dashboard is read-only: this master has no [http] admin_token");
   }
   const std::string header = request.Header("authorization");
   const std::string prefix = "Bearer ";
   if (header.rfind(prefix, 0) != 0 || !SameSecret(header.substr(prefix.size()),
                                                   options_.admin_token)) {
-    counters_.refused_auth.fetch_add(1, std::memory_order_relaxed);
+    Refused(request, "no or a wrong admin token");
     HttpResponse r = Error(401, "a valid admin token is needed (Authorization: Bearer ...)");
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     return r;
   }
   return std::nullopt;
+}
+
+void NocHttp::Refused(const HttpRequest& request, const char* why) {
+  counters_.admin_refused.fetch_add(1, std::memory_order_relaxed);
+  if (options_.logger != nullptr) {
+    options_.logger->warn("HTTP_ADMIN_REFUSED {} {} from {}: {}", Printable(request.method),
+                          Printable(request.path), request.remote, why);
+  }
 }
 
 HttpResponse NocHttp::Action(const HttpRequest& request) {
@@ -143,6 +158,10 @@ HttpResponse NocHttp::Action(const HttpRequest& request) {
   }
   if (!done.ok()) {
     return Error(done.code() == StatusCode::kNotFound ? 404 : 400, done.message());
+  }
+  counters_.admin_actions.fetch_add(1, std::memory_order_relaxed);
+  if (options_.logger != nullptr) {
+    options_.logger->info("HTTP_ADMIN_ACTION {} {} from {}", verb, id, request.remote);
   }
   std::string row = SlaveJsonById(*noc_, id);
   if (row.empty()) return Error(404, "slave " + id + " not found");

@@ -9,6 +9,8 @@
 // The POST routes need `Authorization: Bearer <admin_token>`: 403 when no
 // token is configured (the dashboard is read-only), 401 when it is wrong.
 // Errors are JSON {"error": "..."} with a status that says what went wrong.
+// Every admin action is logged with the peer's address (HTTP_ADMIN_ACTION),
+// every refused one too (HTTP_ADMIN_REFUSED), and both are counted.
 //
 // Thread-safety: thread-safe.
 #ifndef PROVISOR_MASTER_NOC_NOC_HTTP_H_
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "common/http_server.h"
+#include "common/logging.h"
 #include "master/noc/master_metrics.h"
 #include "master/noc/noc_context.h"
 
@@ -25,11 +28,7 @@ namespace provisor {
 
 struct NocHttpOptions {
   std::string admin_token;  // empty: read-only
-};
-
-struct NocHttpCounters {
-  std::atomic<uint64_t> requests{0};
-  std::atomic<uint64_t> refused_auth{0};
+  Logger logger;            // admin actions and refusals (may be null)
 };
 
 class NocHttp {
@@ -45,6 +44,7 @@ class NocHttp {
   HttpResponse Action(const HttpRequest& request);
   // Empty when the request may write; else the refusal.
   std::optional<HttpResponse> CheckAdmin(const HttpRequest& request);
+  void Refused(const HttpRequest& request, const char* why);
 
   const NocContext* noc_;
   const MasterMetrics* metrics_;

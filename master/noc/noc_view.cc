@@ -4,6 +4,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "common/time_text.h"
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/epoch_watch.h"
@@ -88,15 +89,6 @@ json Series(const std::map<std::string, std::vector<std::optional<double>>>& ser
 
 }  // namespace
 
-std::string IsoTime(WallTime t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 std::string ClusterJson(const NocContext& noc, bool admin) {
   const uint64_t revision = noc.store->revision();
   const WallTime now = noc.clock->WallNow();
@@ -152,10 +144,8 @@ std::string ClusterJson(const NocContext& noc, bool admin) {
   json next = json::object();
   if (noc.next_server != nullptr) {
     const BalancerCounters& c = *noc.next_server;
-    const uint64_t stand_ins = c.default_class.load();
-    const uint64_t answered = c.answered.load();
-    next = {{"answered", answered - std::min(answered, stand_ins)},
-            {"default_class", stand_ins},
+    next = {{"answered", c.answered.load()},
+            {"default_class", c.default_class.load()},
             {"unknown_device", c.unknown_device.load()},
             {"no_slave", c.no_slave.load()},
             {"bad_request", c.bad_request.load()},

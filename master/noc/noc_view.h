@@ -22,9 +22,6 @@ std::string SlaveJsonById(const NocContext& noc, const std::string& id);
 std::string EventsJson(const NocContext& noc, uint64_t after_seq, size_t limit);
 std::string HistoryJson(const NocContext& noc);
 
-// "2026-11-21T10:00:00Z".
-std::string IsoTime(WallTime t);
-
 }  // namespace provisor
 
 #endif  // PROVISOR_MASTER_NOC_NOC_VIEW_H_

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -272,6 +273,36 @@ TEST_CASE("heartbeats with a bad slave id or address are refused as INVALID_ARGU
   CHECK(c.Beat("tftp-2.pop_1", 100, 0, "tftp-2.example.net:69").ok());
   CHECK(c.Beat("s6", 100, 0, "[2001:db8::1]:69").ok());
   CHECK(c.Beat("s7", 100, 0, "").ok());  // no address yet
+}
+
+TEST_CASE("heartbeat failure reasons are short names, at most 32 of them") {
+  Cluster c;
+  auto beat = [&](const std::map<std::string, uint64_t>& failures) {
+    v1::HeartbeatRequest request;
+    request.set_slave_id("s1");
+    request.set_address("10.0.0.1:69");
+    for (const auto& [reason, n] : failures) (*request.mutable_failures())[reason] = n;
+    grpc::ClientContext context;
+    v1::HeartbeatResponse response;
+    return c.stub->Heartbeat(&context, request, &response);
+  };
+  // They become metric labels and JSON keys on the master.
+  for (const std::string& bad : std::vector<std::string>{"Timeout", "time out", "x\ny",
+                                                         std::string(49, 'a'), ""}) {
+    grpc::Status status = beat({{bad, 1}});
+    INFO(status.error_message());
+    CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(status.error_message().find("is not 1..48 of [a-z0-9_]") != std::string::npos);
+  }
+  std::map<std::string, uint64_t> many;
+  for (int i = 0; i < 33; ++i) many["reason_" + std::to_string(i)] = 1;
+  grpc::Status too_many = beat(many);
+  CHECK(too_many.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(too_many.error_message() == "slave s1: 33 failure reasons (at most 32)");
+  CHECK(c.registry.Slaves().empty());
+  many.erase("reason_0");
+  CHECK(beat(many).ok());
+  CHECK(c.registry.Find("s1")->last.failures.size() == 32);
 }
 
 TEST_CASE("Sync without a streamer answers UNIMPLEMENTED") {

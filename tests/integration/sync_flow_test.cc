@@ -100,3 +100,40 @@ TEST_CASE("a follower that stops reading is dropped after stall_timeout and resu
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("Sync refuses follower ids a slave could not heartbeat with") {
+  MasterProcess m;
+  auto cluster = v1::Cluster::NewStub(
+      grpc::CreateChannel(m.address, grpc::InsecureChannelCredentials()));
+  auto sync = [&](const std::string& id, v1::FollowerKind kind) {
+    grpc::ClientContext context;
+    v1::SyncRequest request;
+    request.set_follower_id(id);
+    request.set_kind(kind);
+    auto reader = cluster->Sync(&context, request);
+    v1::SyncMessage message;
+    if (reader->Read(&message) && message.has_start()) {
+      context.TryCancel();
+      reader->Finish();
+      return grpc::Status::OK;
+    }
+    return reader->Finish();
+  };
+  // Slave ids become metric labels and dashboard rows: the heartbeat rules.
+  for (const std::string bad : {"bad id", "s1\nSLAVE_DOWN forged", "s:1", ""}) {
+    grpc::Status status = sync(bad, v1::FOLLOWER_KIND_SLAVE);
+    CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+    CHECK(status.error_message() == "sync request without a valid follower id");
+  }
+  CHECK(sync("relay\nforged", v1::FOLLOWER_KIND_RELAY).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(sync("relay-127.0.0.1:7400", v1::FOLLOWER_KIND_RELAY).ok());  // a relay's own id form
+  CHECK(sync("tftp-1", v1::FOLLOWER_KIND_SLAVE).ok());
+  CHECK(testing::Status(m)["slaves"].size() == 1);
+}
+
+}  // namespace
+}  // namespace provisor

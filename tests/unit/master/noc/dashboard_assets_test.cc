@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace provisor {
 namespace {
@@ -19,16 +20,22 @@ std::string SourceFile(const std::string& name) {
   return bytes.str();
 }
 
+// The page's scripts, served as /static/<name>.
+const char* const kScripts[] = {"dashboard.js", "charts.js", "admin.js", "common.js"};
+
 TEST_CASE("the dashboard's files are compiled in byte for byte, each with its type") {
   struct Case {
-    const char* path;
-    const char* file;
+    std::string path;
+    std::string file;
     const char* type;
   };
-  for (const Case& c : {Case{"/", "index.html", "text/html; charset=utf-8"},
-                        Case{"/index.html", "index.html", "text/html; charset=utf-8"},
-                        Case{"/static/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"},
-                        Case{"/static/dashboard.css", "dashboard.css", "text/css; charset=utf-8"}}) {
+  std::vector<Case> cases = {{"/", "index.html", "text/html; charset=utf-8"},
+                             {"/index.html", "index.html", "text/html; charset=utf-8"},
+                             {"/static/dashboard.css", "dashboard.css", "text/css; charset=utf-8"}};
+  for (const char* script : kScripts) {
+    cases.push_back({std::string("/static/") + script, script, "text/javascript; charset=utf-8"});
+  }
+  for (const Case& c : cases) {
     INFO(c.path);
     const DashboardAsset* asset = FindDashboardAsset(c.path);
     REQUIRE(asset != nullptr);
@@ -52,15 +59,28 @@ TEST_CASE("only the dashboard's own paths are assets") {
 TEST_CASE("the page refers to nothing outside the master that serves it") {
   const DashboardAsset* page = FindDashboardAsset("/");
   REQUIRE(page != nullptr);
-  // The page loads its script and style from the master's /static/ paths.
-  CHECK(page->body.find("src=\"/static/dashboard.js\"") != std::string_view::npos);
+  // The page loads its scripts and style from the master's /static/ paths.
+  std::vector<std::string> paths = {"/", "/static/dashboard.css"};
+  for (const char* script : kScripts) {
+    INFO(script);
+    CHECK(page->body.find(std::string("src=\"/static/") + script + "\"") !=
+          std::string_view::npos);
+    paths.push_back(std::string("/static/") + script);
+  }
   CHECK(page->body.find("href=\"/static/dashboard.css\"") != std::string_view::npos);
-  for (const char* path : {"/", "/static/dashboard.js", "/static/dashboard.css"}) {
+  // No inline script (the master's Content-Security-Policy would block it).
+  for (size_t at = page->body.find("<script"); at != std::string_view::npos;
+       at = page->body.find("<script", at + 1)) {
+    const std::string_view tag = page->body.substr(at, page->body.find('>', at) - at);
+    INFO(tag);
+    CHECK(tag.find(" src=\"/static/") != std::string_view::npos);
+  }
+  for (const std::string& path : paths) {
+    INFO(path);
     const DashboardAsset* asset = FindDashboardAsset(path);
     REQUIRE(asset != nullptr);
     std::string lower(asset->body);
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    INFO(path);
     CHECK(lower.find("http://") == std::string::npos);
     CHECK(lower.find("https://") == std::string::npos);
     // Nor a protocol-relative address (src="//host/...", url(//host/...)).
