@@ -106,6 +106,20 @@ TEST_CASE("the JSON API and metrics follow transfers, NextServer calls and a dyi
   REQUIRE(slave.Fetch(answer["filename"]) == testing::Render(m, kMac).content);
   CHECK(slave.Fetch("not-a-token.cfg").rfind("ERROR", 0) == 0);
 
+  // Successful transfers log nothing at the default level; every line a
+  // slave logs starts with a stable event id.
+  const size_t log_before = ReadFile(slave.stderr_path).size();
+  for (int i = 0; i < 10; ++i) REQUIRE(slave.Fetch(answer["filename"]).rfind("ERROR", 0) != 0);
+  CHECK(ReadFile(slave.stderr_path).size() == log_before);
+  const std::regex log_line(R"(\d{4}-\d\d-\d\dT[\d:.]+ (info|warning|error) slave [A-Z][A-Z0-9_]+ .+)");
+  std::istringstream log(ReadFile(slave.stderr_path));
+  int log_lines = 0;
+  for (std::string l; std::getline(log, l); ++log_lines) {
+    INFO(l);
+    CHECK(std::regex_match(l, log_line));
+  }
+  CHECK(log_lines >= 2);  // SLAVE_STARTED, SNAPSHOT_APPLIED ...
+
   const std::string after_calls = HttpGet(m.http_address, "/metrics");
   CHECK(Sample(after_calls, "provisor_master_next_server_requests_total{result=\"answered\"}") ==
         1);
@@ -115,14 +129,15 @@ TEST_CASE("the JSON API and metrics follow transfers, NextServer calls and a dyi
 
   const std::string slave_metrics =
       HttpGet(slave.daemon->Address("slave metrics").ToString(), "/metrics");
-  CHECK(Sample(slave_metrics, "provisor_slave_tftp_transfers_total{result=\"completed\"}") == 1);
-  CHECK(Sample(slave_metrics, "provisor_slave_render_duration_seconds_count") == 1);
+  CHECK(Sample(slave_metrics, "provisor_slave_tftp_transfers_total{result=\"completed\"}") == 11);
+  CHECK(Sample(slave_metrics, "provisor_slave_render_duration_seconds_count") == 11);
   CHECK(Sample(slave_metrics, "provisor_slave_token_refusals_total{reason=\"token_malformed\"}") ==
         1);
   // tftp-hpa asks in netascii: every LF went out as CR LF.
   const std::string content = testing::Render(m, kMac).content;
   CHECK(Sample(slave_metrics, "provisor_slave_tftp_sent_bytes_total") ==
-        static_cast<double>(content.size() + std::count(content.begin(), content.end(), '\n')));
+        11.0 * static_cast<double>(content.size() +
+                                   std::count(content.begin(), content.end(), '\n')));
   CHECK(Sample(slave_metrics, "provisor_slave_sync_connected") == 1);
   CHECK(Sample(slave_metrics, "provisor_slave_sync_lag_revisions") == 0);
   CHECK(Sample(slave_metrics, "provisor_slave_heartbeat_age_seconds") >= 0);
