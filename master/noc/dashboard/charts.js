@@ -88,7 +88,7 @@ function drawChart(spec, history, nowMs) {
     g.moveTo(left, py);
     g.lineTo(left + w, py);
     g.stroke();
-    const label = Number.isInteger(v) ? String(v) : v.toFixed(scale.step < 0.1 ? 2 : 1);
+    const label = String(Number(v.toFixed(6)));  // 0.25, not 0.3; no 0.30000000000000004
     g.fillText(label, left - 6, py);
   }
   g.textBaseline = 'top';
