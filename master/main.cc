@@ -153,6 +153,9 @@ int main(int argc, char** argv) {
   noc.rotate_every = generation.rotate_every;
   noc.bind_client_ip = generation.policy.bind_client_ip;
   noc.bindings = relay ? nullptr : &bindings.counters();
+  provisor::FrontEndStats front_ends(&clock);
+  balancer_service.set_front_ends(&front_ends);
+  noc.front_ends = &front_ends;
   provisor::MasterMetrics metrics(&noc);
   balancer_service.set_latency(metrics.next_server_latency());
   provisor::NocHttp noc_http(&noc, &metrics,

@@ -15,8 +15,11 @@
 //   unknown MAC where the deployment refuses those) leaves Kea's own values.
 //
 // Counters are Kea statistics (statistic-get-all): provisor.answered,
-// provisor.refused, provisor.fallback, provisor.unanswered. A latency
-// summary goes to stderr when Kea unloads the library.
+// provisor.refused, provisor.fallback, provisor.unanswered. The same
+// tallies ride along with an ask about once a second (front_end, named by
+// the `front-end-id` parameter, default "kea@<hostname>"), so the master's
+// metrics show them, fallbacks served while no master answered included.
+// A latency summary goes to stderr when Kea unloads the library.
 #include <asiolink/io_address.h>
 #include <asiolink/io_service.h>
 #include <cc/data.h>
@@ -29,6 +32,7 @@
 #include <util/multi_threading_mgr.h>
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <cstdio>
@@ -37,6 +41,7 @@
 #include <thread>
 
 #include "deploy/kea/fallback.h"
+#include "deploy/kea/front_end_report.h"
 #include "deploy/kea/latency.h"
 #include "deploy/kea/master_client.h"
 
@@ -66,6 +71,8 @@ struct Hook {
   std::unique_ptr<Fallback> fallback;
   IOServicePtr io;  // Kea's, from dhcp4_srv_configured
   LatencyHistogram latency;
+  FrontEndReport report;
+  std::string front_end;  // this front end's name in reports
   std::mutex mu;
   std::condition_variable idle;
   int in_flight = 0;  // asynchronous asks not yet finished
@@ -85,8 +92,9 @@ struct Pending {
 };
 using PendingPtr = boost::shared_ptr<Pending>;
 
-void Count(const char* name) {
+void Count(const char* name, FrontEndReport::Result result) {
   isc::stats::StatsMgr::instance().addValue(name, static_cast<int64_t>(1));
+  hook->report.Count(result);
 }
 
 std::string OptionText(Pkt4& query, uint16_t code) {
@@ -104,6 +112,10 @@ Query MakeQuery(Pkt4& query, const std::string& client_ip, bool ack) {
   q.vendor_class = OptionText(query, isc::dhcp::DHO_VENDOR_CLASS_IDENTIFIER);
   q.hostname = OptionText(query, isc::dhcp::DHO_HOST_NAME);
   q.ack = ack;
+  if (auto counts = hook->report.Due(std::chrono::steady_clock::now())) {
+    q.front_end = hook->front_end;
+    q.front_end_counts = std::move(*counts);
+  }
   return q;
 }
 
@@ -146,18 +158,18 @@ void Apply(const Pkt4& query, Pkt4& response, const Answer& answer) {
     }
     SetOption(response, kOptionBootfileName,
               OptionBuffer(answer.option67.begin(), answer.option67.end()));
-    Count("provisor.answered");
+    Count("provisor.answered", FrontEndReport::kAnswered);
     return;
   }
   if (answer.kind == Answer::Kind::kRefused) {
-    Count("provisor.refused");
+    Count("provisor.refused", FrontEndReport::kRefused);
     return;
   }
   std::optional<ServerChoice> choice = hook->fallback->For(subnet);
   if (choice.has_value() && SetServers(response, *choice)) {
-    Count("provisor.fallback");
+    Count("provisor.fallback", FrontEndReport::kFallback);
   } else {
-    Count("provisor.unanswered");
+    Count("provisor.unanswered", FrontEndReport::kUnanswered);
   }
 }
 
@@ -217,7 +229,14 @@ int load(LibraryHandle& handle) {
     std::fprintf(stderr, "libdhcp_provisor: %s\n", error.c_str());
     return 1;
   }
+  std::string front_end = String(handle, "front-end-id");
+  if (front_end.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    front_end = std::string("kea@") + host;
+  }
   hook = new Hook();
+  hook->front_end = front_end;
   hook->client = std::move(client);
   hook->fallback = std::make_unique<Fallback>(StringList(handle.getParameter("fallback-servers")));
   return 0;

@@ -98,6 +98,11 @@ void MasterClient::Ask(const Query& query, std::function<void(Answer)> done) {
   call->request.set_vendor_class(query.vendor_class);
   call->request.set_hostname(query.hostname);
   call->request.set_ack(query.ack);
+  if (!query.front_end_counts.empty()) {
+    call->request.set_front_end(query.front_end);
+    call->request.mutable_front_end_counts()->insert(query.front_end_counts.begin(),
+                                                     query.front_end_counts.end());
+  }
   call->deadline = std::chrono::system_clock::now() + options_.timeout;
   call->done = std::move(done);
   call->master = NextMaster(-1);

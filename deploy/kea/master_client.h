@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +39,9 @@ struct Query {
   std::string vendor_class;
   std::string hostname;
   bool ack = false;       // a DHCPACK: the master records the binding
+  // The front end's tallies, when a report is due (FrontEndReport).
+  std::string front_end;
+  std::map<std::string, uint64_t> front_end_counts;
 };
 
 struct Answer {

@@ -26,6 +26,12 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext* context,
 
 grpc::Status BalancerService::Answer(const v1::NextServerRequest* request,
                                      v1::NextServerResponse* response) {
+  if (front_ends_ != nullptr && request->front_end_counts_size() > 0) {
+    // A bad report is counted and dropped; the device is answered anyway.
+    (void)front_ends_->Record(request->front_end(),
+                              std::map<std::string, uint64_t>(request->front_end_counts().begin(),
+                                                              request->front_end_counts().end()));
+  }
   StatusOr<std::string> mac = CanonicalMac(request->mac());
   if (!mac.ok()) {
     counters_.bad_request.fetch_add(1, std::memory_order_relaxed);

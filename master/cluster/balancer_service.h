@@ -15,6 +15,7 @@
 
 #include "master/cluster/balancer.h"
 #include "master/cluster/binding_recorder.h"
+#include "master/cluster/front_end_stats.h"
 #include "master/generation.h"
 #include "provisor/v1/balancer.grpc.pb.h"
 
@@ -44,6 +45,9 @@ class BalancerService final : public v1::Balancer::Service {
   const BalancerCounters& counters() const { return counters_; }
   // Every call's duration, in seconds, goes to `latency` (may be null).
   void set_latency(prometheus::Histogram* latency) { latency_ = latency; }
+  // Front ends' reports of their own tallies go to `front_ends` (may be
+  // null: ignored).
+  void set_front_ends(FrontEndStats* front_ends) { front_ends_ = front_ends; }
 
  private:
   Balancer* balancer_;
@@ -53,6 +57,7 @@ class BalancerService final : public v1::Balancer::Service {
   BindingRecorder* bindings_;
   BalancerCounters counters_;
   prometheus::Histogram* latency_ = nullptr;
+  FrontEndStats* front_ends_ = nullptr;
 };
 
 }  // namespace provisor

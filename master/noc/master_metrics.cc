@@ -10,6 +10,7 @@
 #include "master/cluster/binding_recorder.h"
 #include "master/cluster/epoch_watch.h"
 #include "master/cluster/event_log.h"
+#include "master/cluster/front_end_stats.h"
 #include "master/cluster/registry.h"
 #include "master/store/store.h"
 
@@ -128,6 +129,23 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
   out.Gauge("provisor_master_token_next_rotation_seconds",
             "Seconds until the next token key epoch begins")
       .Add(std::chrono::duration<double>(epoch.next_rotation - now).count());
+  if (noc.front_ends != nullptr) {
+    const std::vector<FrontEndTally> front_ends = noc.front_ends->All();
+    out.Counter("provisor_master_dhcp_front_end_packets_total",
+                "What each DHCP front end did with the packets it asked about, as it reports "
+                "(answered, refused, fallback: served without a master, unanswered)");
+    for (const FrontEndTally& f : front_ends) {
+      for (const auto& [result, n] : f.counts) {
+        out.Add(static_cast<double>(n), {{"front_end", f.id}, {"result", result}});
+      }
+    }
+    out.Gauge("provisor_master_dhcp_front_end_report_age_seconds",
+              "Time since each DHCP front end last reported");
+    for (const FrontEndTally& f : front_ends) {
+      out.Add(std::chrono::duration<double>(noc.clock->Now() - f.reported).count(),
+              {{"front_end", f.id}});
+    }
+  }
   if (noc.http != nullptr) {
     out.Counter("provisor_master_http_requests_total", "Requests to the dashboard, API and metrics")
         .Add(static_cast<double>(noc.http->requests.load()));

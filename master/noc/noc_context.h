@@ -24,6 +24,7 @@ struct ImportCounters;
 struct BindingCounters;
 class ClusterHistory;
 class EventLog;
+class FrontEndStats;
 
 // The master's HTTP requests since start (NocHttp counts, metrics read).
 struct NocHttpCounters {
@@ -48,6 +49,7 @@ struct NocContext {
   bool bind_client_ip = true;
   const BindingCounters* bindings = nullptr;  // may be null (a relay)
   const NocHttpCounters* http = nullptr;       // may be null
+  const FrontEndStats* front_ends = nullptr;   // may be null
 };
 
 }  // namespace provisor

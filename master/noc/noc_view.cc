@@ -9,6 +9,7 @@
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/epoch_watch.h"
 #include "master/cluster/event_log.h"
+#include "master/cluster/front_end_stats.h"
 #include "master/cluster/registry.h"
 #include "master/noc/history.h"
 #include "master/store/store.h"
@@ -152,6 +153,20 @@ std::string ClusterJson(const NocContext& noc, bool admin) {
             {"error", c.error.load()}};
   }
   out["next_server"] = std::move(next);
+  json front_ends = json::array();
+  if (noc.front_ends != nullptr) {
+    for (const FrontEndTally& f : noc.front_ends->All()) {
+      json row = {{"id", f.id},
+                  {"report_age_s", std::chrono::duration<double>(noc.clock->Now() - f.reported)
+                                       .count()}};
+      for (const std::string& name : FrontEndStats::Names()) {
+        auto it = f.counts.find(name);
+        row[name] = it == f.counts.end() ? 0 : it->second;
+      }
+      front_ends.push_back(std::move(row));
+    }
+  }
+  out["dhcp_front_ends"] = std::move(front_ends);
   out["slaves"] = std::move(rows);
   return Dump(out);
 }

@@ -156,7 +156,9 @@ int Field(const std::string& text, const std::string& label) {
 
 TEST_CASE("kea-dhcp4 with the hook hands devices an up slave and a filename it serves") {
   DeviceNetwork net;
-  testing::MasterProcess m("[cluster]\nheartbeat_interval = \"200ms\"\ndead_after = \"1s\"\n");
+  testing::MasterProcess m(
+      "http_listen = \"127.0.0.1:0\"\n[cluster]\nheartbeat_interval = \"200ms\"\n"
+      "dead_after = \"1s\"\n");
   testing::ImportExamples(m, PROVISOR_SOURCE_DIR);
   testing::SlaveProcess s1("s1", m.address, "", {}, "10.77.0.11:69");
   testing::SlaveProcess s2("s2", m.address, "", {}, "10.77.0.12:69");
@@ -244,6 +246,31 @@ TEST_CASE("kea-dhcp4 with the hook hands devices an up slave and a filename it s
   CHECK(fallback.at("siaddr") == other);
   CHECK(fallback.at("option150") == nlohmann::json::array({other}));
   CHECK(fallback.at("file") == "");
+
+  // The master comes back: the hook's report (with its next ask, once the
+  // master's 5 s hold-down has passed) shows what it did meanwhile.
+  m.Start();
+  nlohmann::json front_end;
+  const bool reported = WaitFor([&] {
+    probe(kMac);
+    CommandResult r = testing::RunCommand(
+        {"curl", "-s", "http://" + m.http_address + "/api/v1/cluster"});
+    if (r.exit_code != 0) return false;
+    nlohmann::json cluster = nlohmann::json::parse(r.out, nullptr, false);
+    if (cluster.is_discarded() || cluster["dhcp_front_ends"].empty()) return false;
+    front_end = cluster["dhcp_front_ends"][0];
+    return front_end["fallback"].get<uint64_t>() >= 2;
+  }, std::chrono::seconds(30));
+  INFO(front_end.dump());
+  REQUIRE(reported);
+  CHECK(front_end["id"].get<std::string>().rfind("kea@", 0) == 0);
+  CHECK(front_end["answered"].get<uint64_t>() >= 3900);  // 2 x 1,960 DORA at least
+  CHECK(front_end["report_age_s"].get<double>() < 5);
+  CommandResult metrics =
+      testing::RunCommand({"curl", "-s", "http://" + m.http_address + "/metrics"});
+  CHECK(metrics.out.find("provisor_master_dhcp_front_end_packets_total{front_end=\"" +
+                         front_end["id"].get<std::string>() + "\",result=\"fallback\"}") !=
+        std::string::npos);
 
   kea.Stop();
   const std::string log = kea.Log();
