@@ -134,6 +134,14 @@ function renderHeader(c) {
       .map(([key, label]) => label + ' ' + fmtInt(ns[key]));
   setText('next-server-counts', parts.length ? 'NextServer requests since the master started: ' +
                                                parts.join(' \u00b7 ') : '');
+
+  // Each Kea hook's own totals, fallbacks served without a master included.
+  const frontEnds = (c.dhcp_front_ends || []).map((f) =>
+      f.id + ': answered ' + fmtInt(f.answered) + ', refused ' + fmtInt(f.refused) +
+      ', fallback ' + fmtInt(f.fallback) + ', unanswered ' + fmtInt(f.unanswered) +
+      ' (reported ' + fmtAge(f.report_age_s) + ')');
+  setText('front-end-counts', frontEnds.length ? 'DHCP front ends \u2014 ' +
+                                                 frontEnds.join(' \u00b7 ') : '');
 }
 
 // Counts down locally between polls, on the master's clock.

@@ -9,6 +9,7 @@
 
 #include "master/cluster/balancer.h"
 #include "master/cluster/event_log.h"
+#include "master/cluster/front_end_stats.h"
 #include "master/cluster/registry.h"
 #include "master/noc/history.h"
 #include "master/store/lmdb_store.h"
@@ -34,6 +35,7 @@ struct Noc {
     context.balancer = &balancer;
     context.history = &history;
     context.events = &events;
+    context.front_ends = &front_ends;
     context.rotate_every = std::chrono::minutes(30);
     metrics = std::make_unique<MasterMetrics>(&context);
     http = std::make_unique<NocHttp>(&context, metrics.get(), NocHttpOptions{std::move(token)});
@@ -73,6 +75,7 @@ struct Noc {
   SlaveRegistry registry{RegistryOptions{}, &clock, &events};
   Balancer balancer{&registry, &clock};
   ClusterHistory history;
+  FrontEndStats front_ends{&clock};
   NocContext context;
   std::unique_ptr<MasterMetrics> metrics;
   std::unique_ptr<NocHttp> http;
@@ -116,6 +119,22 @@ TEST_CASE("the cluster JSON shows every slave, totals and the token epoch") {
   CHECK(j["tokens"]["epoch"] == now_s / 1800);
   CHECK(j["tokens"]["next_rotation_unix_ms"] == (now_s / 1800 + 1) * 1800 * 1000);
   CHECK(j["now_unix_ms"] == now_s * 1000);
+}
+
+TEST_CASE("DHCP front ends' own totals are in the cluster JSON and the metrics") {
+  Noc noc;
+  CHECK(json::parse(noc.Get("/api/v1/cluster").body)["dhcp_front_ends"] == json::array());
+  REQUIRE(noc.front_ends.Record("kea@dhcp-1", {{"answered", 40}, {"fallback", 3}}).ok());
+  noc.clock.Advance(std::chrono::seconds(2));
+  json f = json::parse(noc.Get("/api/v1/cluster").body)["dhcp_front_ends"];
+  REQUIRE(f.size() == 1);
+  CHECK(f[0] == json{{"id", "kea@dhcp-1"}, {"answered", 40}, {"refused", 0}, {"fallback", 3},
+                     {"unanswered", 0}, {"report_age_s", 2.0}});
+  const std::string m = noc.Get("/metrics").body;
+  CHECK(m.find("provisor_master_dhcp_front_end_packets_total{front_end=\"kea@dhcp-1\","
+               "result=\"fallback\"} 3") != std::string::npos);
+  CHECK(m.find("provisor_master_dhcp_front_end_report_age_seconds{front_end=\"kea@dhcp-1\"} 2") !=
+        std::string::npos);
 }
 
 TEST_CASE("failures per second come from the last two heartbeats") {
