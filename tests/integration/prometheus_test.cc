@@ -46,6 +46,7 @@ const std::set<std::string> kCounters = {
     "provisor_master_events_total",
     "provisor_master_bindings_recorded_total",
     "provisor_master_bindings_dropped_total",
+    "provisor_master_dhcp_front_end_packets_total",
     "provisor_slave_tftp_requests_total",
     "provisor_slave_tftp_transfers_total",
     "provisor_slave_tftp_refusals_total",
@@ -267,7 +268,8 @@ TEST_CASE("prometheus: promtool accepts the alert rules and their unit tests pas
   const std::string tests = ReadFile(kPrometheusDir + "/provisor-alerts.test.yml");
   for (const char* alert : {"ProvisorSlaveDown", "ProvisorMasterDown", "ProvisorHighRefusalRate",
                             "ProvisorSyncLag", "ProvisorNoEligibleSlave", "ProvisorHeartbeatStale",
-                            "ProvisorTransferFailures", "ProvisorSyncDisconnected"}) {
+                            "ProvisorTransferFailures", "ProvisorSyncDisconnected",
+                            "ProvisorDhcpFallback"}) {
     INFO(alert);
     CHECK(std::find(names.begin(), names.end(), alert) != names.end());
     CHECK(tests.find("alertname: " + std::string(alert)) != std::string::npos);
@@ -358,7 +360,7 @@ TEST_CASE("prometheus: the Grafana dashboard has panels with targets on its data
 TEST_CASE("prometheus: the rules and the dashboard use only the contract's metric names") {
   const std::vector<std::string> exprs =
       RuleExpressions(ReadFile(kPrometheusDir + "/provisor-alerts.yml"));
-  CHECK(exprs.size() == 12);
+  CHECK(exprs.size() == 13);
   for (const std::string& e : exprs) {
     INFO(e);
     CHECK((!MetricNames(e).empty() || e.find("up{job=") != std::string::npos));
