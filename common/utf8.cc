@@ -54,6 +54,14 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
+bool IsPrintableToken(std::string_view text, size_t max_bytes) {
+  if (text.empty() || text.size() > max_bytes) return false;
+  for (char c : text) {
+    if (c <= ' ' || c >= 0x7f) return false;
+  }
+  return true;
+}
+
 std::string QuoteForMessage(std::string_view text, size_t max_bytes) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out = "'";

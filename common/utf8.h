@@ -1,5 +1,5 @@
 // UTF-8 checks for text that arrives from outside (CSV files, the admin API),
-// and quoting of such text for one-line error messages.
+// quoting of such text for one-line messages, and a check for names.
 //
 // Thread-safety: pure functions; safe from any thread.
 #ifndef PROVISOR_COMMON_UTF8_H_
@@ -21,6 +21,10 @@ bool IsValidUtf8(std::string_view text);
 // `max_bytes` is cut there (at a character boundary) and followed by "...".
 // The result is always one line of valid UTF-8. Example: 'ab\x0Ac'.
 std::string QuoteForMessage(std::string_view text, size_t max_bytes = 64);
+
+// True when `text` is 1..max_bytes printable ASCII characters without
+// spaces: a name that may go into a log line, a metric label or a URL.
+bool IsPrintableToken(std::string_view text, size_t max_bytes = 64);
 
 }  // namespace provisor
 

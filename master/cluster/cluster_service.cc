@@ -187,8 +187,7 @@ void ClusterService::FillSlave(const SlaveStatus& slave, uint64_t revision,
   out->set_active_sessions(slave.last.active_sessions);
   out->set_transfers_per_s(slave.last.transfers_per_s);
   out->set_applied_revision(slave.last.applied_revision);
-  const uint64_t applied = slave.last.applied_revision;
-  out->set_revision_lag(revision > applied ? revision - applied : 0);
+  out->set_revision_lag(RevisionLag(slave, revision));
   out->set_cpu_load(slave.last.cpu_load);
   out->mutable_failures()->insert(slave.last.failures.begin(), slave.last.failures.end());
   out->set_weight_overridden(slave.weight_overridden);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/utf8.h"
+
 namespace provisor {
 
 const std::vector<std::string>& FrontEndStats::Names() {
@@ -14,17 +16,15 @@ FrontEndStats::FrontEndStats(const Clock* clock, size_t max_front_ends)
     : clock_(clock), max_front_ends_(std::max<size_t>(1, max_front_ends)) {}
 
 Status FrontEndStats::Record(const std::string& id, const std::map<std::string, uint64_t>& counts) {
-  const bool good_id = !id.empty() && id.size() <= 64 &&
-                       std::all_of(id.begin(), id.end(), [](char c) { return c > ' ' && c < 0x7f; });
-  if (!good_id) {
+  if (!IsPrintableToken(id, 64)) {
     ignored_.fetch_add(1, std::memory_order_relaxed);
     return InvalidArgumentError("front end name must be 1..64 printable characters, no spaces");
   }
   for (const auto& [name, n] : counts) {
     if (std::find(Names().begin(), Names().end(), name) == Names().end()) {
       ignored_.fetch_add(1, std::memory_order_relaxed);
-      return InvalidArgumentError("front end tally '" + name.substr(0, 32) + "' is not one of " +
-                                  "answered, refused, fallback, unanswered");
+      return InvalidArgumentError("front end tally " + QuoteForMessage(name, 32) +
+                                  " is not one of answered, refused, fallback, unanswered");
     }
   }
   std::lock_guard<std::mutex> lock(mu_);

@@ -22,6 +22,18 @@ std::string_view SlaveStateName(SlaveState s) {
   return "unknown";
 }
 
+StateCounts CountStates(const std::vector<SlaveStatus>& slaves) {
+  StateCounts counts;
+  for (const SlaveStatus& s : slaves) {
+    switch (s.state) {
+      case SlaveState::kUp: ++counts.up; break;
+      case SlaveState::kDown: ++counts.down; break;
+      case SlaveState::kDraining: ++counts.draining; break;
+    }
+  }
+  return counts;
+}
+
 SlaveRegistry::SlaveRegistry(RegistryOptions options, const Clock* clock, EventLog* events)
     : options_(options),
       clock_(clock),

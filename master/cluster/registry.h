@@ -62,6 +62,18 @@ struct SlaveStatus {
   std::map<std::string, double> failure_rates;
 };
 
+// Revisions of `store_revision` the slave had not applied at its last
+// heartbeat (0 when it is level or ahead).
+inline uint64_t RevisionLag(const SlaveStatus& slave, uint64_t store_revision) {
+  const uint64_t applied = slave.last.applied_revision;
+  return store_revision > applied ? store_revision - applied : 0;
+}
+
+struct StateCounts {
+  uint64_t up = 0, down = 0, draining = 0;
+};
+StateCounts CountStates(const std::vector<SlaveStatus>& slaves);
+
 struct RegistryOptions {
   Duration heartbeat_interval = std::chrono::seconds(2);
   Duration dead_after = std::chrono::seconds(6);  // 3 intervals

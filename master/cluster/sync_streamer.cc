@@ -1,9 +1,8 @@
 #include "master/cluster/sync_streamer.h"
 
 #include "master/admin_service.h"
+#include "common/utf8.h"
 #include "master/cluster/cluster_service.h"
-
-#include <algorithm>
 
 namespace provisor {
 namespace {
@@ -68,10 +67,7 @@ grpc::Status SyncStreamer::Serve(grpc::ServerContext* context, const v1::SyncReq
   const bool relay = request->kind() == v1::FOLLOWER_KIND_RELAY;
   // A slave's id is the one its heartbeats use (and a label in metrics and
   // the dashboard); a relay's is only logged: printable, no spaces.
-  const bool printable = std::all_of(follower.begin(), follower.end(),
-                                     [](char c) { return c > ' ' && c < 0x7f; });
-  if (follower.empty() || follower.size() > 64 || !printable ||
-      (!relay && !ValidateSlaveId(follower).ok())) {
+  if (!IsPrintableToken(follower, 64) || (!relay && !ValidateSlaveId(follower).ok())) {
     counters_.refused.fetch_add(1, std::memory_order_relaxed);
     return ToGrpc(InvalidArgumentError("sync request without a valid follower id"));
   }

@@ -46,17 +46,19 @@ Json SlaveObject(const v1::SlaveStatusProto& slave) {
   };
 }
 
+Json EventObject(const v1::ClusterEventProto& e) {
+  return Json{{"time", FormatEventTime(e.time_unix_ms())},
+              {"time_unix_ms", e.time_unix_ms()},
+              {"seq", e.seq()},
+              {"id", e.id()},
+              {"slave_id", e.slave_id()},
+              {"kind", e.kind()},
+              {"reason", e.reason()}};
+}
+
 Json EventArray(const std::vector<v1::ClusterEventProto>& events) {
   Json out = Json::array();
-  for (const v1::ClusterEventProto& e : events) {
-    out.push_back(Json{{"time", FormatEventTime(e.time_unix_ms())},
-                       {"time_unix_ms", e.time_unix_ms()},
-                       {"seq", e.seq()},
-                       {"id", e.id()},
-                       {"slave_id", e.slave_id()},
-                       {"kind", e.kind()},
-                       {"reason", e.reason()}});
-  }
+  for (const v1::ClusterEventProto& e : events) out.push_back(EventObject(e));
   return out;
 }
 
@@ -182,6 +184,10 @@ std::string EventsJson(const std::vector<v1::ClusterEventProto>& events) {
 }
 
 std::string SlaveJson(const v1::SlaveStatusProto& slave) { return Dump(SlaveObject(slave)); }
+
+std::string EventLineJson(const v1::ClusterEventProto& event) {
+  return EventObject(event).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
 
 std::string FormatAge(double seconds) {
   if (seconds < 0 || !std::isfinite(seconds)) return "never";

@@ -40,6 +40,8 @@ std::string FormatTop(const v1::StatusResponse& status, int64_t now_unix_ms, siz
 std::string StatusJson(const v1::StatusResponse& status);
 // {"events":[{"time":"...Z","time_unix_ms":..,"slave_id":..,"kind":..,"reason":..}]}
 std::string EventsJson(const std::vector<v1::ClusterEventProto>& events);
+// One event on one line (`events --follow --json`): {"time":..,"seq":..,...}
+std::string EventLineJson(const v1::ClusterEventProto& event);
 // One slave: {"id":..,"address":..,"state":..,"weight":..,...}
 std::string SlaveJson(const v1::SlaveStatusProto& slave);
 

@@ -1,7 +1,6 @@
 #include "master/ctl/watch_commands.h"
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/config_reader.h"
@@ -106,10 +105,7 @@ class EventsCommand final : public Command {
   void Print(const CommandEnv& env, const std::vector<v1::ClusterEventProto>& events) const {
     if (env.json) {
       // One object per line, so a script can read them as they come.
-      for (const v1::ClusterEventProto& e : events) {
-        nlohmann::json line = nlohmann::json::parse(EventsJson({e}))["events"][0];
-        *env.out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-      }
+      for (const v1::ClusterEventProto& e : events) *env.out << EventLineJson(e) << "\n";
     } else {
       *env.out << FormatEventLines(events);
     }

@@ -68,8 +68,7 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
   out.Gauge("provisor_master_slave_revision_lag",
             "Store revisions the slave has not applied yet (as of its last heartbeat)");
   for (const SlaveStatus& s : slaves) {
-    const uint64_t applied = s.last.applied_revision;
-    out.Add(static_cast<double>(revision > applied ? revision - applied : 0), {{"slave", s.id}});
+    out.Add(static_cast<double>(RevisionLag(s, revision)), {{"slave", s.id}});
   }
   out.Gauge("provisor_master_slave_effective_weight",
             "The weight the balancer uses (operator weight x health x load headroom)");
@@ -91,16 +90,11 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
       out.Add(static_cast<double>(n), {{"slave", s.id}, {"reason", reason}});
     }
   }
-  double up = 0, down = 0, draining = 0;
-  for (const SlaveStatus& s : slaves) {
-    if (s.state == SlaveState::kUp) ++up;
-    if (s.state == SlaveState::kDown) ++down;
-    if (s.state == SlaveState::kDraining) ++draining;
-  }
+  const StateCounts states = CountStates(slaves);
   out.Gauge("provisor_master_slaves", "Slaves by state")
-      .Add(up, {{"state", "up"}})
-      .Add(down, {{"state", "down"}})
-      .Add(draining, {{"state", "draining"}});
+      .Add(static_cast<double>(states.up), {{"state", "up"}})
+      .Add(static_cast<double>(states.down), {{"state", "down"}})
+      .Add(static_cast<double>(states.draining), {{"state", "draining"}});
 
   out.Gauge("provisor_master_revision", "The store's revision").Add(static_cast<double>(revision));
   StatusOr<StoreInfo> info = noc.store->Info();

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
 #include "master/cluster/cluster_service.h"
 #include "master/cluster/registry.h"
 #include "master/noc/dashboard_assets.h"
@@ -42,13 +43,6 @@ std::optional<uint64_t> QueryNumber(const HttpRequest& request, const std::strin
   auto [ptr, ec] = std::from_chars(it->second.data(), end, value);
   if (ec != std::errc() || ptr != end) return std::nullopt;
   return value;
-}
-
-// A peer's text for a log line: printable ASCII, at most 200 characters.
-std::string Printable(std::string_view text) {
-  std::string out;
-  for (char c : text.substr(0, 200)) out += (c >= ' ' && c < 0x7f) ? c : '?';
-  return out;
 }
 
 bool SameSecret(const std::string& a, const std::string& b) {
@@ -120,8 +114,9 @@ std::optional<HttpResponse> NocHttp::CheckAdmin(const HttpRequest& request) {
 void NocHttp::Refused(const HttpRequest& request, const char* why) {
   counters_.admin_refused.fetch_add(1, std::memory_order_relaxed);
   if (options_.logger != nullptr) {
-    options_.logger->warn("HTTP_ADMIN_REFUSED {} {} from {}: {}", Printable(request.method),
-                          Printable(request.path), request.remote, why);
+    options_.logger->warn("HTTP_ADMIN_REFUSED {} {} from {}: {}",
+                          QuoteForMessage(request.method, 16),
+                          QuoteForMessage(request.path, 200), request.remote, why);
   }
 }
 

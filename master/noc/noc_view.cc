@@ -52,9 +52,8 @@ json SlaveObject(const NocContext& noc, const SlaveStatus& slave, uint64_t revis
   for (const auto& [reason, rate] : slave.failure_rates) out["failures_per_s"][reason] = rate;
   out["failures"] = json::object();
   for (const auto& [reason, total] : slave.last.failures) out["failures"][reason] = total;
-  const uint64_t applied = slave.last.applied_revision;
-  out["applied_revision"] = applied;
-  out["revision_lag"] = revision > applied ? revision - applied : 0;
+  out["applied_revision"] = slave.last.applied_revision;
+  out["revision_lag"] = RevisionLag(slave, revision);
   std::optional<Duration> age = noc.registry->HeartbeatAge(slave);
   out["heartbeat_age_s"] = age ? std::chrono::duration<double>(*age).count() : -1.0;
   out["cpu_load"] = slave.last.cpu_load;
@@ -119,24 +118,20 @@ std::string ClusterJson(const NocContext& noc, bool admin) {
   const std::map<std::string, double> share = Shares(noc);
   const std::map<std::string, uint64_t> answers = Answers(noc);
   json rows = json::array();
-  uint64_t up = 0, down = 0, draining = 0, sessions = 0;
+  uint64_t sessions = 0;
   double transfers = 0, failures = 0;
   for (const SlaveStatus& slave : slaves) {
     rows.push_back(SlaveObject(noc, slave, revision, share, answers));
-    switch (slave.state) {
-      case SlaveState::kUp: ++up; break;
-      case SlaveState::kDown: ++down; break;
-      case SlaveState::kDraining: ++draining; break;
-    }
     if (slave.state == SlaveState::kDown) continue;  // its last report is stale
     sessions += slave.last.active_sessions;
     transfers += slave.last.transfers_per_s;
     for (const auto& [reason, rate] : slave.failure_rates) failures += rate;
   }
+  const StateCounts states = CountStates(slaves);
   out["totals"] = {{"slaves", slaves.size()},
-                   {"up", up},
-                   {"down", down},
-                   {"draining", draining},
+                   {"up", states.up},
+                   {"down", states.down},
+                   {"draining", states.draining},
                    {"active_sessions", sessions},
                    {"transfers_per_s", transfers},
                    {"failures_per_s", failures},

@@ -145,7 +145,9 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   }
 
   // A device prepared earlier from the same entities is only rendered.
-  const MonoTime render_start = clock_->Now();
+  // Timed only when someone scrapes the render histogram.
+  prometheus::Histogram* render_seconds = render_seconds_.load(std::memory_order_acquire);
+  const MonoTime render_start = render_seconds != nullptr ? clock_->Now() : MonoTime{};
   std::shared_ptr<const PreparedDevice> prepared = prepared_.Find(*snap, mac);
   if (prepared == nullptr) {
     v1::Device device;
@@ -170,8 +172,8 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
       *prepared, options_.cluster,
       [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now);
   if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
-  if (prometheus::Histogram* h = render_seconds_.load(std::memory_order_acquire)) {
-    h->Observe(std::chrono::duration<double>(clock_->Now() - render_start).count());
+  if (render_seconds != nullptr) {
+    render_seconds->Observe(std::chrono::duration<double>(clock_->Now() - render_start).count());
   }
   served_.fetch_add(1, std::memory_order_relaxed);
   if (prepared->stand_in) stand_ins_.fetch_add(1, std::memory_order_relaxed);
