@@ -5,36 +5,21 @@
 
 #include "common/clock.h"
 #include "master/store/entity.h"
+#include "tests/support/store_entities.h"
 #include "tests/support/temp_dir.h"
 
 namespace provisor {
 namespace {
 
+using testing::Device;
+using testing::Model;
+using testing::Template;
 using testing::TempDir;
 
-v1::Entity Template(const std::string& id, const std::string& body = "x") {
-  v1::Entity e;
-  e.mutable_template_()->set_id(id);
-  e.mutable_template_()->set_body(body);
-  return e;
-}
-v1::Entity Model(const std::string& id, const std::string& tpl) {
-  v1::Entity e;
-  e.mutable_model()->set_id(id);
-  e.mutable_model()->set_template_id(tpl);
-  return e;
-}
 v1::Entity Subscriber(const std::string& id) {
   v1::Entity e;
   e.mutable_subscriber()->set_id(id);
   e.mutable_subscriber()->set_name("Name " + id);
-  return e;
-}
-v1::Entity Device(const std::string& mac, const std::string& model, const std::string& sub = "") {
-  v1::Entity e;
-  e.mutable_device()->set_mac(mac);
-  e.mutable_device()->set_model(model);
-  e.mutable_device()->set_subscriber_id(sub);
   return e;
 }
 

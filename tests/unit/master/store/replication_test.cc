@@ -12,20 +12,18 @@
 #include "common/entity.h"
 #include "master/store/lmdb.h"
 #include "master/store/lmdb_store.h"
+#include "tests/support/store_entities.h"
 #include "tests/support/temp_dir.h"
 
 namespace provisor {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+using testing::Device;
+using testing::Model;
+using testing::Template;
 using testing::TempDir;
 
-v1::Entity Template(const std::string& id, const std::string& body = "x") {
-  v1::Entity e;
-  e.mutable_template_()->set_id(id);
-  e.mutable_template_()->set_body(body);
-  return e;
-}
 v1::Entity Package(const std::string& id, const std::string& tpl) {
   v1::Entity e;
   e.mutable_package()->set_id(id);
@@ -40,27 +38,12 @@ v1::Entity Class(const std::string& id, const std::string& tpl, const std::strin
   e.mutable_client_class()->set_service_package(pkg);
   return e;
 }
-v1::Entity Model(const std::string& id, const std::string& tpl) {
-  v1::Entity e;
-  e.mutable_model()->set_id(id);
-  e.mutable_model()->set_template_id(tpl);
-  return e;
-}
 v1::Entity Subscriber(const std::string& id, const std::string& pkg = "") {
   v1::Entity e;
   e.mutable_subscriber()->set_id(id);
   e.mutable_subscriber()->set_name("Name " + id);
   e.mutable_subscriber()->set_service_package(pkg);
   (*e.mutable_subscriber()->mutable_attributes())["floor"] = "3";
-  return e;
-}
-v1::Entity Device(const std::string& mac, const std::string& model, const std::string& sub = "",
-                  const std::string& cls = "") {
-  v1::Entity e;
-  e.mutable_device()->set_mac(mac);
-  e.mutable_device()->set_model(model);
-  e.mutable_device()->set_subscriber_id(sub);
-  e.mutable_device()->set_client_class(cls);
   return e;
 }
 v1::Entity Slave(const std::string& id) {
