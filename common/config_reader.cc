@@ -174,6 +174,13 @@ StatusOr<std::unique_ptr<ConfigReader>> ConfigReader::Table(std::string_view key
       new ConfigReader(root_, child, prefix_ + std::string(key) + ".", origin_));
 }
 
+std::vector<std::string> ConfigReader::Keys() const {
+  std::vector<std::string> keys;
+  if (table_ == nullptr) return keys;
+  for (const auto& [key, node] : *table_) keys.push_back(std::string(key.str()));
+  return keys;
+}
+
 Status ConfigReader::Finish() const {
   if (table_ == nullptr) return Status::Ok();
   for (const auto& [key, node] : *table_) {

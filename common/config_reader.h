@@ -52,6 +52,9 @@ class ConfigReader {
   // A nested table; an absent table reads as empty. The child reports its own
   // unknown keys from its Finish().
   StatusOr<std::unique_ptr<ConfigReader>> Table(std::string_view key);
+  // The keys of this table, in file order (a table of named tables such as
+  // [auth.tokens.NAME] is read by calling Table() for each).
+  std::vector<std::string> Keys() const;
 
   // Fails naming the first key that no getter or Table() asked for.
   Status Finish() const;

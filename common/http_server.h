@@ -32,6 +32,8 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote;  // the peer's address (logs)
+  // HTTPS with a client CA: the verified client certificate (PEM), else "".
+  std::string peer_certificate_pem;
 
   // The header's value, or "" (name in lower case).
   std::string Header(const std::string& name) const;

@@ -30,6 +30,8 @@ class SocketAddress {
   uint16_t port() const;
   void set_port(uint16_t port);
   bool is_any() const;  // 0.0.0.0 or ::
+  // 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.
+  bool is_loopback() const;
 
   const sockaddr* sockaddr_ptr() const {
     return reinterpret_cast<const sockaddr*>(&storage_);

@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # make-certs.sh: a private CA and the certificates provisor's gRPC channels
-# use for mutual TLS (see README "TLS").
+# (and the HTTPS dashboard) use for mutual TLS, one per role (see README
+# "Security"). The master reads a caller's name from the certificate's
+# CommonName and its roles from the subject's Organization (O) entries.
 #
-#   deploy/make-certs.sh DIR [--hosts "10.0.0.5,master.example.net"] [--days N] [--force]
+#   deploy/make-certs.sh DIR [--hosts "10.0.0.5,master.example.net"] [--slaves "s1,s2"]
+#                            [--days N] [--force]
 #
 # Makes in DIR:
 #   ca.pem, ca.key                 the CA (EC P-256), kept if it already exists
-#   master.pem/.key, slave.pem/.key, client.pem/.key
-#                                  EC P-256 leaves signed by the CA, each with
+#   NAME.pem/.key                  EC P-256 leaves signed by the CA, each with
 #                                  extendedKeyUsage serverAuth+clientAuth and a
 #                                  subjectAltName of 127.0.0.1, ::1, localhost
-#                                  and every --hosts entry (IP or DNS name)
+#                                  and every --hosts entry (IP or DNS name):
+#     master        CN=master,   O=slave     a master's server certificate; a
+#                                            relay also follows its upstream with it
+#     slave-ID      CN=ID,       O=slave     one per --slaves id (default s1): a
+#                                            slave may sync and heartbeat only as ID
+#     dhcp          CN=kea,      O=dhcp      the Kea hook (NextServer, bindings)
+#     reader        CN=reader,   O=reader    NOC views, entities without secrets
+#     operator      CN=operator, O=operator  entity writes, drain, weights, renders
+#     admin         CN=admin,    O=admin     everything, templates and keys too
 # Idempotent: an existing CA is never replaced without --force; a leaf is kept
 # when it verifies against the CA, has the requested names and is valid for at
 # least 30 more days, and is re-issued otherwise. Keys are mode 0600.
@@ -18,18 +28,21 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 DIR [--hosts \"HOST,IP,...\"] [--days N] [--force]" >&2
+  echo "usage: $0 DIR [--hosts \"HOST,IP,...\"] [--slaves \"ID,...\"] [--days N] [--force]" >&2
   exit 2
 }
 
 dir=""
 extra_hosts=""
+slaves="s1"
 days=825
 force=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --hosts) [[ $# -ge 2 ]] || usage; extra_hosts="$2"; shift 2 ;;
     --hosts=*) extra_hosts="${1#--hosts=}"; shift ;;
+    --slaves) [[ $# -ge 2 ]] || usage; slaves="$2"; shift 2 ;;
+    --slaves=*) slaves="${1#--slaves=}"; shift ;;
     --days) [[ $# -ge 2 ]] || usage; days="$2"; shift 2 ;;
     --days=*) days="${1#--days=}"; shift ;;
     --force) force=1; shift ;;
@@ -118,7 +131,33 @@ fi
 chmod 600 "$dir/ca.key"
 
 # --- leaves -----------------------------------------------------------------
-for name in master slave client; do
+# name -> subject
+declare -A subjects=(
+  [master]="/O=slave/CN=master"
+  [dhcp]="/O=dhcp/CN=kea"
+  [reader]="/O=reader/CN=reader"
+  [operator]="/O=operator/CN=operator"
+  [admin]="/O=admin/CN=admin"
+)
+names=(master dhcp reader operator admin)
+IFS=',' read -r -a slave_ids <<< "$slaves"
+for id in "${slave_ids[@]}"; do
+  id="${id#"${id%%[![:space:]]*}"}"   # trim
+  id="${id%"${id##*[![:space:]]}"}"
+  [[ -n "$id" ]] || continue
+  if [[ ! "$id" =~ ^[A-Za-z0-9._-]{1,64}$ ]]; then
+    echo "$0: --slaves: '$id' is not a slave id (1..64 of A-Z a-z 0-9 . _ -)" >&2
+    exit 2
+  fi
+  subjects[slave-$id]="/O=slave/CN=$id"
+  names+=("slave-$id")
+done
+
+# The subject of a certificate as openssl prints it, without spaces.
+subject_of() { openssl x509 -in "$1" -noout -subject -nameopt compat 2>/dev/null | tr -d ' '; }
+
+for name in "${names[@]}"; do
+  subject="${subjects[$name]}"
   cert="$dir/$name.pem"
   key="$dir/$name.key"
   key_note="kept key $key"
@@ -127,15 +166,16 @@ for name in master slave client; do
     key_note="new key $key"
   fi
   chmod 600 "$key"
-  openssl req -new -key "$key" -subj "/CN=provisor ${name}" -config "$work/ext.cnf" \
+  openssl req -new -key "$key" -subj "$subject" -config "$work/ext.cnf" \
     -reqexts csr -out "$work/$name.csr"
   if [[ $force -eq 0 && $ca_made -eq 0 && -f "$cert" ]] &&
      openssl verify -CAfile "$dir/ca.pem" "$cert" >/dev/null 2>&1 &&
      openssl x509 -in "$cert" -noout -checkend $((30 * 24 * 3600)) >/dev/null 2>&1 &&
      [[ "$(openssl x509 -in "$cert" -noout -pubkey)" == "$(openssl pkey -in "$key" -pubout)" ]] &&
+     [[ "$(subject_of "$cert")" == "subject=${subject}" ]] &&
      [[ "$(san_of "$cert")" == "$(openssl req -in "$work/$name.csr" -noout -text |
                                    grep -A1 'Subject Alternative Name' | sed -n 2p | tr -d ' ')" ]]; then
-    echo "kept $(printf '%-11s' "$name") $cert"
+    echo "kept $(printf '%-14s' "$name") $cert"
     continue
   fi
   openssl x509 -req -in "$work/$name.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
@@ -143,5 +183,5 @@ for name in master slave client; do
     -out "$cert.tmp" 2>/dev/null
   mv -f "$cert.tmp" "$cert"
   chmod 644 "$cert"
-  echo "made $(printf '%-11s' "$name") $cert ($key_note; SAN ${san})"
+  echo "made $(printf '%-14s' "$name") $cert ($subject; $key_note; SAN ${san})"
 done

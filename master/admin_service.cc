@@ -7,11 +7,22 @@
 
 #include "common/entity.h"
 #include "common/mac.h"
+#include "master/auth/redact.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
 
 namespace provisor {
 namespace {
+
+constexpr std::string_view kCreate = "/provisor.v1.Admin/Create";
+constexpr std::string_view kUpdate = "/provisor.v1.Admin/Update";
+constexpr std::string_view kGet = "/provisor.v1.Admin/Get";
+constexpr std::string_view kDelete = "/provisor.v1.Admin/Delete";
+constexpr std::string_view kList = "/provisor.v1.Admin/List";
+constexpr std::string_view kImport = "/provisor.v1.Admin/Import";
+constexpr std::string_view kWatch = "/provisor.v1.Admin/Watch";
+constexpr std::string_view kInfo = "/provisor.v1.Admin/Info";
+constexpr std::string_view kRender = "/provisor.v1.Admin/Render";
 
 constexpr uint32_t kDefaultBatchSize = 1000;
 constexpr uint32_t kMaxBatchSize = 10000;
@@ -63,8 +74,20 @@ Status AdminService::CheckWritable() const {
   return Status::Ok();
 }
 
-grpc::Status AdminService::Put(WriteOp op, const v1::WriteRequest* request,
-                               v1::WriteResponse* response) {
+Status AdminService::CheckKind(const grpc::ServerContext& context, std::string_view method,
+                               const Identity& who, v1::EntityKind kind) {
+  if (kind == v1::ENTITY_KIND_TEMPLATE && !who.roles.Grants(Role::kAdmin)) {
+    return authorizer_->Deny(context, method, who, "template writes need role admin");
+  }
+  return Status::Ok();
+}
+
+grpc::Status AdminService::Put(grpc::ServerContext* context, std::string_view method, WriteOp op,
+                               const v1::WriteRequest* request, v1::WriteResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, method);
+  if (!who.ok()) return ToGrpc(who.status());
+  Status allowed = CheckKind(*context, method, *who, KindOf(request->entity()));
+  if (!allowed.ok()) return ToGrpc(allowed);
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
   v1::Entity entity = request->entity();
@@ -79,28 +102,35 @@ grpc::Status AdminService::Put(WriteOp op, const v1::WriteRequest* request,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Create(grpc::ServerContext*, const v1::WriteRequest* request,
+grpc::Status AdminService::Create(grpc::ServerContext* context, const v1::WriteRequest* request,
                                   v1::WriteResponse* response) {
-  return Put(WriteOp::kCreate, request, response);
+  return Put(context, kCreate, WriteOp::kCreate, request, response);
 }
 
-grpc::Status AdminService::Update(grpc::ServerContext*, const v1::WriteRequest* request,
+grpc::Status AdminService::Update(grpc::ServerContext* context, const v1::WriteRequest* request,
                                   v1::WriteResponse* response) {
-  return Put(WriteOp::kUpdate, request, response);
+  return Put(context, kUpdate, WriteOp::kUpdate, request, response);
 }
 
-grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* request,
+grpc::Status AdminService::Get(grpc::ServerContext* context, const v1::GetRequest* request,
                                v1::Entity* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kGet);
+  if (!who.ok()) return ToGrpc(who.status());
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
   if (!key.ok()) return ToGrpc(key.status());
   StatusOr<v1::Entity> entity = store_->Get(request->kind(), *key);
   if (!entity.ok()) return ToGrpc(entity.status());
   *response = std::move(*entity);
+  if (!who->roles.Grants(Role::kOperator)) RedactSecrets(response);
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Delete(grpc::ServerContext*, const v1::DeleteRequest* request,
+grpc::Status AdminService::Delete(grpc::ServerContext* context, const v1::DeleteRequest* request,
                                   v1::WriteResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kDelete);
+  if (!who.ok()) return ToGrpc(who.status());
+  Status allowed = CheckKind(*context, kDelete, *who, request->kind());
+  if (!allowed.ok()) return ToGrpc(allowed);
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
@@ -113,8 +143,10 @@ grpc::Status AdminService::Delete(grpc::ServerContext*, const v1::DeleteRequest*
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* request,
+grpc::Status AdminService::List(grpc::ServerContext* context, const v1::ListRequest* request,
                                 v1::ListResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kList);
+  if (!who.ok()) return ToGrpc(who.status());
   if (request->page_size() > 1000) {
     return ToGrpc(InvalidArgumentError("page_size is at most 1000"));
   }
@@ -129,7 +161,11 @@ grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req
   query.start_after = *start;
   StatusOr<ListPage> page = store_->List(query);
   if (!page.ok()) return ToGrpc(page.status());
-  for (v1::Entity& e : page->entities) *response->add_entities() = std::move(e);
+  const bool redact = !who->roles.Grants(Role::kOperator);
+  for (v1::Entity& e : page->entities) {
+    if (redact) RedactSecrets(&e);
+    *response->add_entities() = std::move(e);
+  }
   if (page->more && response->entities_size() > 0) {
     response->set_next_page_token(HexEncode(KeyOf(*response->entities().rbegin())));
   }
@@ -139,6 +175,8 @@ grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* req
 grpc::Status AdminService::Import(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportBatchResult, v1::ImportChunk>* stream) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kImport);
+  if (!who.ok()) return ToGrpc(who.status());
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
   uint32_t batch_size = kDefaultBatchSize;
@@ -197,7 +235,8 @@ grpc::Status AdminService::Import(
     for (v1::ImportRow& row : *chunk.mutable_rows()) {
       rows.push_back(row.row());
       v1::Entity* entity = row.mutable_entity();
-      Status valid = ValidateEntity(entity);
+      Status valid = CheckKind(*context, kImport, *who, KindOf(*entity));
+      if (valid.ok()) valid = ValidateEntity(entity);
       if (!valid.ok()) {
         v1::RowError* error = result.add_errors();
         error->set_row(row.row());
@@ -238,11 +277,15 @@ grpc::Status AdminService::Import(
 
 grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                                  grpc::ServerWriter<v1::Change>* writer) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kWatch);
+  if (!who.ok()) return ToGrpc(who.status());
+  const bool redact = !who->roles.Grants(Role::kOperator);
   uint64_t after = request->from_revision();
   while (!context->IsCancelled()) {
     StatusOr<std::vector<v1::Change>> changes = store_->ChangesSince(after, 1000);
     if (!changes.ok()) return ToGrpc(changes.status());
-    for (const v1::Change& change : *changes) {
+    for (v1::Change& change : *changes) {
+      if (redact && change.has_entity()) RedactSecrets(change.mutable_entity());
       if (!writer->Write(change)) return grpc::Status::CANCELLED;
       after = change.revision();
     }
@@ -251,8 +294,10 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRe
   return grpc::Status::CANCELLED;
 }
 
-grpc::Status AdminService::Info(grpc::ServerContext*, const v1::InfoRequest*,
+grpc::Status AdminService::Info(grpc::ServerContext* context, const v1::InfoRequest*,
                                 v1::InfoResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kInfo);
+  if (!who.ok()) return ToGrpc(who.status());
   StatusOr<StoreInfo> info = store_->Info();
   if (!info.ok()) return ToGrpc(info.status());
   response->set_revision(info->revision);
@@ -262,8 +307,10 @@ grpc::Status AdminService::Info(grpc::ServerContext*, const v1::InfoRequest*,
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Render(grpc::ServerContext*, const v1::RenderRequest* request,
+grpc::Status AdminService::Render(grpc::ServerContext* context, const v1::RenderRequest* request,
                                   v1::RenderResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kRender);
+  if (!who.ok()) return ToGrpc(who.status());
   if (generator_ == nullptr) return ToGrpc(UnimplementedError("rendering is not enabled"));
   uint32_t client_ip = 0;
   if (!request->client_ip().empty()) {

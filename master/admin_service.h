@@ -2,7 +2,9 @@
 // Store. Validates and canonicalises every entity (master/validate.h) before
 // it reaches the store, maps Status to gRPC status codes with the store's
 // one-line message, streams bulk imports in atomic batches, and streams the
-// change log to watchers.
+// change log to watchers. Every call is authorised first (RpcAuthorizer:
+// reader for reads, operator for writes, admin for template writes); a
+// caller below operator gets entities with secrets redacted.
 //
 // Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
 // Includes the generated .grpc.pb.h: only master wiring includes this header.
@@ -14,6 +16,7 @@
 #include <atomic>
 
 #include "common/logging.h"
+#include "master/auth/rpc_authorizer.h"
 #include "master/cluster/event_log.h"
 #include "common/status.h"
 #include "master/generation.h"
@@ -33,8 +36,13 @@ struct ImportCounters {
 class AdminService final : public v1::Admin::Service {
  public:
   // `generator` may be null (Render then answers UNIMPLEMENTED).
-  AdminService(Store* store, Generator* generator, Logger logger, bool read_only = false)
-      : store_(store), generator_(generator), logger_(std::move(logger)), read_only_(read_only) {}
+  AdminService(Store* store, Generator* generator, RpcAuthorizer* authorizer, Logger logger,
+               bool read_only = false)
+      : store_(store),
+        generator_(generator),
+        authorizer_(authorizer),
+        logger_(std::move(logger)),
+        read_only_(read_only) {}
 
   grpc::Status Create(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
   grpc::Status Update(grpc::ServerContext*, const v1::WriteRequest*, v1::WriteResponse*) override;
@@ -55,11 +63,16 @@ class AdminService final : public v1::Admin::Service {
   const ImportCounters& import_counters() const { return import_counters_; }
 
  private:
-  grpc::Status Put(WriteOp op, const v1::WriteRequest* request, v1::WriteResponse* response);
+  grpc::Status Put(grpc::ServerContext* context, std::string_view method, WriteOp op,
+                   const v1::WriteRequest* request, v1::WriteResponse* response);
   Status CheckWritable() const;
+  // Writes of `kind` by `who`: templates need admin.
+  Status CheckKind(const grpc::ServerContext& context, std::string_view method,
+                   const Identity& who, v1::EntityKind kind);
 
   Store* store_;
   Generator* generator_;
+  RpcAuthorizer* authorizer_;
   Logger logger_;
   bool read_only_;
   EventLog* events_ = nullptr;

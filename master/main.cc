@@ -19,6 +19,7 @@
 #include "common/socket_address.h"
 #include "common/systemd_notify.h"
 #include "master/admin_service.h"
+#include "master/auth/rpc_authorizer.h"
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/cluster_service.h"
@@ -100,12 +101,27 @@ int main(int argc, char** argv) {
   provisor::GenerationOptions generation = config->generation;
   generation.create_keys = !relay;
   provisor::Generator generator(db, &clock, generation);
-  provisor::AdminService admin(db, &generator, *logger, /*read_only=*/relay);
+  // Without TLS the listener is loopback (or the operator said insecure):
+  // plaintext callers are trusted with every role.
+  if (tls == nullptr) {
+    if (config->insecure) {
+      (*logger)->warn("AUTH_INSECURE [auth] insecure = true: plaintext gRPC on {} trusts every caller as admin; "
+                      "HTTP on {} may be plaintext (its reads still need a token off loopback)",
+                      config->grpc_listen, config->http_listen.empty() ? "off" : config->http_listen);
+    } else {
+      (*logger)->info("AUTH_LOOPBACK gRPC on {} is plaintext on loopback: local callers are "
+                      "trusted with every role", config->grpc_listen);
+    }
+  }
+  provisor::RpcAuthorizer authorizer(
+      provisor::RpcAuthorizerOptions{/*trust_plaintext=*/tls == nullptr}, &clock, *logger);
+  provisor::AdminService admin(db, &generator, &authorizer, *logger, /*read_only=*/relay);
   // Slave transitions, key rotations and imports: the NOC's event list and
   // one log line each.
   provisor::EventLog events(&clock, config->cluster.max_events, *logger);
   admin.set_events(&events);
   provisor::SlaveRegistry registry(config->cluster, &clock, &events);
+  registry.set_store_revision([db] { return db->revision(); });
   provisor::SyncOptions sync;
   sync.stall_timeout = config->stall_timeout;
   sync.rotate_every = generation.rotate_every;
@@ -127,14 +143,14 @@ int main(int argc, char** argv) {
     const provisor::Follower* f = follower_view.load(std::memory_order_acquire);
     return f != nullptr && f->stats().connected;
   };
-  provisor::ClusterService cluster(&registry, db, &streamer, &clock, info);
+  provisor::ClusterService cluster(&registry, db, &streamer, &clock, &authorizer, info);
   provisor::Balancer balancer(&registry, &clock);
   // A relay's store only follows its upstream: bindings are the root's.
   provisor::BindingRecorderOptions binding_options;
   binding_options.refresh = config->binding_refresh;
   provisor::BindingRecorder bindings(db, &clock, binding_options);
   provisor::BalancerService balancer_service(&balancer, &generator,
-                                             relay ? nullptr : &bindings);
+                                             relay ? nullptr : &bindings, &authorizer);
 
   // The NOC: dashboard, JSON API and /metrics on http_listen.
   provisor::ClusterHistory history;
@@ -156,10 +172,11 @@ int main(int argc, char** argv) {
   provisor::FrontEndStats front_ends(&clock);
   balancer_service.set_front_ends(&front_ends);
   noc.front_ends = &front_ends;
+  noc.authorizer = &authorizer;
   provisor::MasterMetrics metrics(&noc);
   balancer_service.set_latency(metrics.next_server_latency());
   provisor::NocHttp noc_http(&noc, &metrics,
-                             provisor::NocHttpOptions{config->http_admin_token, *logger});
+                             provisor::NocHttpOptions{config->api_tokens, *logger});
   noc.http = &noc_http.counters();
   provisor::HttpServer http([&noc_http](const provisor::HttpRequest& request) {
     return noc_http.Handle(request);
@@ -187,7 +204,14 @@ int main(int argc, char** argv) {
   if (relay) {
     sink = std::make_unique<provisor::StoreSink>(db, &streamer, *logger);
     provisor::FollowerOptions follow;
+    // Under mutual TLS the upstream accepts a relay only under the name its
+    // certificate gives.
     follow.id = "relay-" + address->ToString();
+    if (tls != nullptr) {
+      provisor::StatusOr<provisor::Identity> own = provisor::IdentityFromCertificate(tls->cert_pem);
+      if (!own.ok()) return Fail("[tls] cert: " + own.status().message());
+      follow.id = own->name;
+    }
     follow.kind = provisor::v1::FOLLOWER_KIND_RELAY;
     follow.master = config->upstream;
     follow.address = address->ToString();

@@ -44,6 +44,9 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR((*cluster)->GetInt("max_slaves", 1, 1024, &max_slaves));
   PROVISOR_RETURN_IF_ERROR((*cluster)->GetDuration("stall_timeout", std::chrono::seconds(1),
                                                    std::chrono::hours(1), &c.stall_timeout));
+  int64_t max_lag = static_cast<int64_t>(c.cluster.max_revision_lag);
+  PROVISOR_RETURN_IF_ERROR((*cluster)->GetInt("max_revision_lag", 1, 1'000'000'000, &max_lag));
+  c.cluster.max_revision_lag = static_cast<uint64_t>(max_lag);
   PROVISOR_RETURN_IF_ERROR((*cluster)->Finish());
   StatusOr<std::unique_ptr<ConfigReader>> dhcp = reader.Table("dhcp");
   if (!dhcp.ok()) return dhcp.status();
@@ -68,6 +71,38 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   if (!c.http_admin_token.empty() && c.http_admin_token.size() < 16) {
     return InvalidArgumentError("http.admin_token must be at least 16 characters");
   }
+  StatusOr<std::unique_ptr<ConfigReader>> auth = reader.Table("auth");
+  if (!auth.ok()) return auth.status();
+  PROVISOR_RETURN_IF_ERROR((*auth)->GetBool("insecure", &c.insecure));
+  std::vector<ApiToken> api_tokens;
+  if (!c.http_admin_token.empty()) {
+    api_tokens.push_back(ApiToken{"http-admin-token", Role::kOperator, Sha256(c.http_admin_token)});
+  }
+  StatusOr<std::unique_ptr<ConfigReader>> token_table = (*auth)->Table("tokens");
+  if (!token_table.ok()) return token_table.status();
+  for (const std::string& name : (*token_table)->Keys()) {
+    StatusOr<std::unique_ptr<ConfigReader>> entry = (*token_table)->Table(name);
+    if (!entry.ok()) return entry.status();
+    std::string role_name, sha256;
+    PROVISOR_RETURN_IF_ERROR((*entry)->GetString("role", &role_name));
+    PROVISOR_RETURN_IF_ERROR((*entry)->GetString("sha256", &sha256));
+    PROVISOR_RETURN_IF_ERROR((*entry)->Finish());
+    const std::string where = "auth.tokens." + name;
+    std::optional<Role> role = ParseRole(role_name);
+    if (!role || *role == Role::kSlave) {
+      return InvalidArgumentError(where + ".role must be dhcp, reader, operator or admin, not \"" +
+                                  role_name + "\"");
+    }
+    StatusOr<Sha256Digest> digest = ParseSha256Hex(sha256);
+    if (!digest.ok()) {
+      return InvalidArgumentError(where + ".sha256: " + digest.status().message() +
+                                  " (printf %s TOKEN | sha256sum)");
+    }
+    api_tokens.push_back(ApiToken{name, *role, *digest});
+  }
+  PROVISOR_RETURN_IF_ERROR((*token_table)->Finish());
+  PROVISOR_RETURN_IF_ERROR((*auth)->Finish());
+  c.api_tokens = ApiTokens(std::move(api_tokens));
   PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
   c.cluster.max_slaves = static_cast<size_t>(max_slaves);
@@ -84,6 +119,11 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   if (c.store.data_dir.empty()) return InvalidArgumentError("data_dir is not set");
   StatusOr<SocketAddress> listen = SocketAddress::Parse(c.grpc_listen);
   if (!listen.ok()) return InvalidArgumentError("grpc_listen: " + listen.status().message());
+  if (!listen->is_loopback() && !c.tls.enabled() && !c.insecure) {
+    return InvalidArgumentError("grpc_listen " + c.grpc_listen +
+                                " is not a loopback address: configure [tls] (mutual TLS) or, "
+                                "to accept anyone who reaches it, set [auth] insecure = true");
+  }
   if (c.http_listen == "off") c.http_listen.clear();
   if (!c.http_listen.empty()) {
     StatusOr<SocketAddress> http_address = SocketAddress::Parse(c.http_listen);

@@ -15,6 +15,7 @@
 #include "common/config_reader.h"
 #include "common/status.h"
 #include "common/tls_config.h"
+#include "master/auth/identity.h"
 #include "master/cluster/registry.h"
 #include "master/generation.h"
 #include "master/store/lmdb_store.h"
@@ -27,9 +28,15 @@ struct MasterConfig {
   // Dashboard, JSON API and /metrics; "off" in the file: no HTTP listener
   // (empty here).
   std::string http_listen = "127.0.0.1:7480";
-  // [http] admin_token: with it, drain/undrain/weight from the dashboard
-  // (Authorization: Bearer <token>); without, the dashboard is read-only.
+  // [http] admin_token: a shorthand for an API token named
+  // "http-admin-token" with role operator (see `auth`).
   std::string http_admin_token;
+  // [auth] insecure = true allows plaintext gRPC/HTTP on a non-loopback
+  // address (every caller is then trusted with every role: logged loudly at
+  // start). [auth.tokens.NAME] role = "...", sha256 = "<64 hex>": named API
+  // tokens for people and scrapers on the HTTP side (Bearer).
+  bool insecure = false;
+  ApiTokens api_tokens;
   StoreOptions store;  // data_dir is required
   GenerationOptions generation;  // [tokens]
   std::string upstream;  // host:port of the master to follow; empty: this is a root

@@ -68,7 +68,22 @@ class HeartbeatSender::Impl {
         failing = true;
       }
       std::unique_lock<std::mutex> lock(mu_);
-      if (cv_.wait_for(lock, interval, [this] { return stopping_; })) return;
+      if (cv_.wait_for(lock, interval, [this] { return stopping_; })) break;
+    }
+    // A farewell, so the master stops sending devices here now rather than
+    // after dead_after. Best effort: a master that does not answer in time
+    // finds out by the silence.
+    if (last_accepted.load(std::memory_order_relaxed) == 0) return;
+    v1::HeartbeatRequest request;
+    collect_(&request);
+    request.set_stopping(true);
+    v1::HeartbeatResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+    grpc::Status status = stub->Heartbeat(&context, request, &response);
+    if (!status.ok()) {
+      logger_->info("HEARTBEAT_FAREWELL_FAILED the master did not take the last report: {}",
+                    status.error_message());
     }
   }
 

@@ -3,7 +3,9 @@
 // revision, advertised address and weight. The interval is what the master
 // asks for in its answers (default 2 s until the first answer). A failed
 // report is logged once per failure streak and retried at the next tick;
-// the master marks the slave down when reports stop.
+// the master marks the slave down when reports stop. Stop() sends a last
+// report marked `stopping` (best effort, within `timeout`), so the master
+// marks the slave down at once.
 //
 // Thread-safety: Start/Stop from one thread; the collector is called on the
 // sender's thread.

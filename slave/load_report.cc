@@ -30,6 +30,7 @@ LoadReport::LoadReport(LoadReportIdentity identity, const tftp::TftpServer* serv
 
 void LoadReport::Fill(v1::HeartbeatRequest* report) {
   report->set_slave_id(identity_.slave_id);
+  report->set_instance(identity_.instance);
   report->set_address(identity_.address);
   report->set_weight(identity_.weight);
   const tftp::TftpStats stats = server_->Stats();

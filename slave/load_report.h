@@ -19,6 +19,7 @@ namespace provisor {
 
 struct LoadReportIdentity {
   std::string slave_id;
+  std::string instance;  // RandomInstanceId() of this process
   std::string address;
   uint32_t weight = 100;
 };

@@ -87,8 +87,10 @@ int main(int argc, char** argv) {
   std::unique_ptr<provisor::HeartbeatSender> heartbeats;
   if (!config->diagnostic_enabled) {
     sink = std::make_unique<provisor::SnapshotSink>(&snapshots, *logger);
+    const std::string instance = provisor::RandomInstanceId();
     provisor::FollowerOptions follow;
     follow.id = config->id;
+    follow.instance = instance;
     follow.kind = provisor::v1::FOLLOWER_KIND_SLAVE;
     follow.master = config->master;
     follow.address = advertise;
@@ -96,7 +98,8 @@ int main(int argc, char** argv) {
     follower = std::make_unique<provisor::Follower>(follow, sink.get(), *logger);
     follower->Start();
     report = std::make_unique<provisor::LoadReport>(
-        provisor::LoadReportIdentity{config->id, advertise, static_cast<uint32_t>(config->weight)},
+        provisor::LoadReportIdentity{config->id, instance, advertise,
+                                     static_cast<uint32_t>(config->weight)},
         &server, &generation, &snapshots, &clock);
     provisor::HeartbeatOptions beat;
     beat.master = config->master;

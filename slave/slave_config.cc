@@ -9,7 +9,7 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(reader.GetString("master", &c.master));
   PROVISOR_RETURN_IF_ERROR(reader.GetStringList("tftp_listen", &listen));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("advertise", &c.advertise));
-  PROVISOR_RETURN_IF_ERROR(reader.GetInt("weight", 0, 1000000, &c.weight));
+  PROVISOR_RETURN_IF_ERROR(reader.GetInt("weight", 0, 10000, &c.weight));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("log_level", &c.log_level));
   PROVISOR_RETURN_IF_ERROR(reader.GetString("metrics_listen", &c.metrics_listen));
   if (c.metrics_listen == "off") c.metrics_listen.clear();

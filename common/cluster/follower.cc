@@ -1,5 +1,11 @@
 #include "common/cluster/follower.h"
 
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -10,6 +16,25 @@
 #include "provisor/v1/cluster.grpc.pb.h"
 
 namespace provisor {
+
+std::string RandomInstanceId() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    // No entropy source: the pid and time still differ between processes.
+    const uint64_t fallback = static_cast<uint64_t>(getpid()) << 32 ^
+                              static_cast<uint64_t>(std::chrono::steady_clock::now()
+                                                        .time_since_epoch()
+                                                        .count());
+    std::memcpy(bytes, &fallback, sizeof(bytes));
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
 
 class Follower::Impl {
  public:
@@ -87,6 +112,7 @@ class Follower::Impl {
     request.set_applied_revision(sink_->applied_revision());
     request.set_store_id(sink_->store_id());
     request.set_address(options_.address);
+    request.set_instance(options_.instance);
     std::unique_ptr<grpc::ClientReader<v1::SyncMessage>> reader = stub.Sync(&context, request);
 
     bool started = false;

@@ -49,10 +49,17 @@ struct FollowerOptions {
   v1::FollowerKind kind = v1::FOLLOWER_KIND_SLAVE;
   std::string master;   // host:port
   std::string address;  // what this follower advertises
+  // This process's random id (RandomInstanceId): the master refuses a second
+  // process claiming the id of a live slave.
+  std::string instance;
   std::shared_ptr<const TlsMaterial> tls;  // null: plaintext
   Duration min_backoff = std::chrono::milliseconds(100);
   Duration max_backoff = std::chrono::seconds(5);
 };
+
+// 16 random hex digits, one per process: a slave's Sync and heartbeats carry
+// it so the master can tell a second process with the same id.
+std::string RandomInstanceId();
 
 struct FollowerStats {
   bool connected = false;   // a stream is open and past its start

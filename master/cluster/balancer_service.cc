@@ -13,6 +13,15 @@ namespace provisor {
 grpc::Status BalancerService::NextServer(grpc::ServerContext* context,
                                          const v1::NextServerRequest* request,
                                          v1::NextServerResponse* response) {
+  constexpr std::string_view kNextServer = "/provisor.v1.Balancer/NextServer";
+  StatusOr<Identity> who = authorizer_->Authenticate(*context, kNextServer);
+  if (!who.ok()) return ToGrpc(who.status());
+  if (!who->roles.Holds(Role::kDhcp) &&
+      !(who->roles.Grants(Role::kOperator) && !request->ack())) {
+    return ToGrpc(authorizer_->Deny(*context, kNextServer, *who,
+                                    request->ack() ? "binding reports need role dhcp"
+                                                   : "needs role dhcp (or operator without ack)"));
+  }
   if (latency_ == nullptr) return Answer(request, response);
   // A measurement for the latency histogram only, not logic: read the
   // monotonic clock directly.
@@ -20,7 +29,6 @@ grpc::Status BalancerService::NextServer(grpc::ServerContext* context,
   grpc::Status status = Answer(request, response);
   latency_->Observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  (void)context;
   return status;
 }
 

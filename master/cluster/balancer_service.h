@@ -13,6 +13,7 @@
 
 #include <atomic>
 
+#include "master/auth/rpc_authorizer.h"
 #include "master/cluster/balancer.h"
 #include "master/cluster/binding_recorder.h"
 #include "master/cluster/front_end_stats.h"
@@ -37,8 +38,11 @@ struct BalancerCounters {
 
 class BalancerService final : public v1::Balancer::Service {
  public:
-  BalancerService(Balancer* balancer, Generator* generator, BindingRecorder* bindings)
-      : balancer_(balancer), generator_(generator), bindings_(bindings) {}
+  // Callers need role dhcp; an operator may ask without `ack` (a dry run
+  // that records no binding: `provisorctl next-server`).
+  BalancerService(Balancer* balancer, Generator* generator, BindingRecorder* bindings,
+                  RpcAuthorizer* authorizer)
+      : balancer_(balancer), generator_(generator), bindings_(bindings), authorizer_(authorizer) {}
 
   grpc::Status NextServer(grpc::ServerContext* context, const v1::NextServerRequest* request,
                           v1::NextServerResponse* response) override;
@@ -55,6 +59,7 @@ class BalancerService final : public v1::Balancer::Service {
   grpc::Status Answer(const v1::NextServerRequest* request, v1::NextServerResponse* response);
 
   BindingRecorder* bindings_;
+  RpcAuthorizer* authorizer_;
   BalancerCounters counters_;
   prometheus::Histogram* latency_ = nullptr;
   FrontEndStats* front_ends_ = nullptr;

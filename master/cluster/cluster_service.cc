@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "common/socket_address.h"
+#include "common/utf8.h"
 #include "master/admin_service.h"  // ToGrpc
 #include "master/cluster/sync_streamer.h"
 
@@ -14,6 +15,16 @@ namespace provisor {
 namespace {
 
 constexpr size_t kMaxSlaveIdLength = 64;
+
+constexpr std::string_view kSync = "/provisor.v1.Cluster/Sync";
+constexpr std::string_view kHeartbeat = "/provisor.v1.Cluster/Heartbeat";
+constexpr std::string_view kStatus = "/provisor.v1.Cluster/Status";
+constexpr std::string_view kEvents = "/provisor.v1.Cluster/Events";
+constexpr std::string_view kSetSlaveWeight = "/provisor.v1.Cluster/SetSlaveWeight";
+constexpr std::string_view kSetSlaveDrained = "/provisor.v1.Cluster/SetSlaveDrained";
+constexpr std::string_view kForgetSlave = "/provisor.v1.Cluster/ForgetSlave";
+// A slave's instance id: what Sync and Heartbeat report, bounded.
+constexpr size_t kMaxInstanceLength = 64;
 
 // Peer input quoted in a message: one line, bounded.
 std::string Quote(std::string_view text) {
@@ -73,11 +84,21 @@ StatusOr<provisor::Heartbeat> FromRequest(const v1::HeartbeatRequest& request) {
     provisor::Status address = ValidateSlaveAddress(request.address());
     if (!address.ok()) return InvalidArgumentError(who + address.message());
   }
+  if (request.weight() > kMaxOperatorWeight) {
+    return InvalidArgumentError(who + "weight " + std::to_string(request.weight()) +
+                                " is out of range (0.." + std::to_string(kMaxOperatorWeight) +
+                                ")");
+  }
+  if (request.instance().size() > kMaxInstanceLength) {
+    return InvalidArgumentError(who + "instance id longer than " +
+                                std::to_string(kMaxInstanceLength) + " characters");
+  }
   if (!FiniteNonNegative(request.transfers_per_s()) || !FiniteNonNegative(request.cpu_load())) {
     return InvalidArgumentError(who + "transfers_per_s and cpu_load must be finite and >= 0");
   }
   provisor::Heartbeat h;
   h.slave_id = request.slave_id();
+  h.instance = request.instance();
   h.address = request.address();
   h.weight = request.weight();
   h.active_sessions = request.active_sessions();
@@ -102,6 +123,7 @@ StatusOr<provisor::Heartbeat> FromRequest(const v1::HeartbeatRequest& request) {
   }
   h.failures.insert(request.failures().begin(), request.failures().end());
   h.transfers_total = request.transfers_total();
+  h.stopping = request.stopping();
   return h;
 }
 
@@ -149,23 +171,46 @@ Status ValidateSlaveAddress(std::string_view address) {
 }
 
 ClusterService::ClusterService(SlaveRegistry* registry, Store* store, SyncStreamer* streamer,
-                               const Clock* clock, ClusterServiceInfo info)
+                               const Clock* clock, RpcAuthorizer* authorizer,
+                               ClusterServiceInfo info)
     : registry_(registry),
       store_(store),
       streamer_(streamer),
+      authorizer_(authorizer),
       clock_(clock),
       info_(std::move(info)) {}
 
+provisor::Status ClusterService::AuthorizeAs(grpc::ServerContext* context,
+                                             std::string_view method, const std::string& id) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, method);
+  if (!who.ok()) return who.status();
+  if (who->source == Identity::Source::kCertificate && who->name != id) {
+    return authorizer_->Deny(*context, method, *who,
+                             "the certificate names " + QuoteForMessage(who->name) +
+                                 ", not " + QuoteForMessage(id));
+  }
+  return provisor::Status::Ok();
+}
+
 grpc::Status ClusterService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
                                   grpc::ServerWriter<v1::SyncMessage>* writer) {
+  provisor::Status allowed = AuthorizeAs(context, kSync, request->follower_id());
+  if (!allowed.ok()) return ToGrpc(allowed);
+  if (request->instance().size() > kMaxInstanceLength) {
+    return ToGrpc(InvalidArgumentError("instance id longer than " +
+                                       std::to_string(kMaxInstanceLength) + " characters"));
+  }
   if (streamer_ == nullptr) {
     return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this master does not serve Sync");
   }
   return streamer_->Serve(context, request, writer);
 }
 
-grpc::Status ClusterService::Heartbeat(grpc::ServerContext*, const v1::HeartbeatRequest* request,
+grpc::Status ClusterService::Heartbeat(grpc::ServerContext* context,
+                                       const v1::HeartbeatRequest* request,
                                        v1::HeartbeatResponse* response) {
+  provisor::Status allowed = AuthorizeAs(context, kHeartbeat, request->slave_id());
+  if (!allowed.ok()) return ToGrpc(allowed);
   StatusOr<provisor::Heartbeat> heartbeat = FromRequest(*request);
   if (!heartbeat.ok()) return ToGrpc(heartbeat.status());
   provisor::Status recorded = registry_->RecordHeartbeat(*heartbeat);
@@ -194,8 +239,10 @@ void ClusterService::FillSlave(const SlaveStatus& slave, uint64_t revision,
   out->set_syncing(slave.syncing);
 }
 
-grpc::Status ClusterService::Status(grpc::ServerContext*, const v1::StatusRequest*,
+grpc::Status ClusterService::Status(grpc::ServerContext* context, const v1::StatusRequest*,
                                     v1::StatusResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kStatus);
+  if (!who.ok()) return ToGrpc(who.status());
   const uint64_t revision = store_->revision();
   response->set_revision(revision);
   response->set_store_id(store_->store_id());
@@ -230,8 +277,11 @@ grpc::Status ClusterService::Status(grpc::ServerContext*, const v1::StatusReques
   return grpc::Status::OK;
 }
 
-grpc::Status ClusterService::Events(grpc::ServerContext*, const v1::EventsRequest* request,
+grpc::Status ClusterService::Events(grpc::ServerContext* context,
+                                    const v1::EventsRequest* request,
                                     v1::EventsResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kEvents);
+  if (!who.ok()) return ToGrpc(who.status());
   const size_t limit = request->limit() == 0
                            ? kMaxEventsPerCall
                            : std::min<size_t>(request->limit(), kMaxEventsPerCall);
@@ -250,9 +300,11 @@ grpc::Status ClusterService::Reply(const std::string& id, v1::SlaveStatusProto* 
   return grpc::Status::OK;
 }
 
-grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext*,
+grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext* context,
                                             const v1::SetSlaveWeightRequest* request,
                                             v1::SlaveStatusProto* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kSetSlaveWeight);
+  if (!who.ok()) return ToGrpc(who.status());
   if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
   if (request->weight() > kMaxOperatorWeight) {
     return ToGrpc(InvalidArgumentError("weight " + std::to_string(request->weight()) +
@@ -264,13 +316,24 @@ grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext*,
   return Reply(request->id(), response);
 }
 
-grpc::Status ClusterService::SetSlaveDrained(grpc::ServerContext*,
+grpc::Status ClusterService::SetSlaveDrained(grpc::ServerContext* context,
                                              const v1::SetSlaveDrainedRequest* request,
                                              v1::SlaveStatusProto* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kSetSlaveDrained);
+  if (!who.ok()) return ToGrpc(who.status());
   if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
   provisor::Status set = registry_->SetDrained(request->id(), request->drained());
   if (!set.ok()) return ToGrpc(set);
   return Reply(request->id(), response);
+}
+
+grpc::Status ClusterService::ForgetSlave(grpc::ServerContext* context,
+                                         const v1::ForgetSlaveRequest* request,
+                                         v1::ForgetSlaveResponse*) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kForgetSlave);
+  if (!who.ok()) return ToGrpc(who.status());
+  if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
+  return ToGrpc(registry_->Forget(request->id()));
 }
 
 }  // namespace provisor

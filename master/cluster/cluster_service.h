@@ -3,7 +3,9 @@
 // (id, advertised address) and records it; Status is the NOC view (every
 // slave, the recent events, the master's revision and role); SetSlaveWeight
 // and SetSlaveDrained steer the farm; Sync is delegated to a SyncStreamer.
-// Registry and store errors keep their code and one-line message.
+// Registry and store errors keep their code and one-line message. Every call
+// is authorised first (RpcAuthorizer); a caller authenticated by certificate
+// may Sync and Heartbeat only as the slave (or relay) its CommonName names.
 //
 // Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
 // REQUIRES: registry, store and clock outlive the service; `streamer` may be
@@ -20,6 +22,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "master/auth/rpc_authorizer.h"
 #include "master/cluster/registry.h"
 #include "master/store/store.h"
 #include "provisor/v1/cluster.grpc.pb.h"
@@ -52,7 +55,7 @@ Status ValidateSlaveAddress(std::string_view address);
 class ClusterService final : public v1::Cluster::Service {
  public:
   ClusterService(SlaveRegistry* registry, Store* store, SyncStreamer* streamer, const Clock* clock,
-                 ClusterServiceInfo info);
+                 RpcAuthorizer* authorizer, ClusterServiceInfo info);
 
   grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
                     grpc::ServerWriter<v1::SyncMessage>* writer) override;
@@ -66,6 +69,8 @@ class ClusterService final : public v1::Cluster::Service {
   grpc::Status SetSlaveDrained(grpc::ServerContext* context,
                                const v1::SetSlaveDrainedRequest* request,
                                v1::SlaveStatusProto* response) override;
+  grpc::Status ForgetSlave(grpc::ServerContext* context, const v1::ForgetSlaveRequest* request,
+                           v1::ForgetSlaveResponse* response) override;
   grpc::Status Events(grpc::ServerContext* context, const v1::EventsRequest* request,
                       v1::EventsResponse* response) override;
 
@@ -74,10 +79,15 @@ class ClusterService final : public v1::Cluster::Service {
   void FillSlave(const SlaveStatus& slave, uint64_t revision, v1::SlaveStatusProto* out) const;
   // The row of `id` after a change; NOT_FOUND if it went away.
   grpc::Status Reply(const std::string& id, v1::SlaveStatusProto* response) const;
+  // Authorises `method` for a caller acting as follower `id`: a caller
+  // authenticated by certificate must be named `id`.
+  provisor::Status AuthorizeAs(grpc::ServerContext* context, std::string_view method,
+                               const std::string& id);
 
   SlaveRegistry* registry_;
   Store* store_;
   SyncStreamer* streamer_;
+  RpcAuthorizer* authorizer_;
   const Clock* clock_;
   const ClusterServiceInfo info_;
 };

@@ -6,7 +6,9 @@ namespace provisor {
 namespace {
 
 // Losing a slave or refusing one needs attention; the rest is routine.
-bool IsWarning(std::string_view kind) { return kind == "down" || kind == "refused"; }
+bool IsWarning(std::string_view kind) {
+  return kind == "down" || kind == "refused" || kind == "duplicate";
+}
 
 }  // namespace
 
@@ -17,6 +19,8 @@ std::string EventId(std::string_view kind) {
   if (kind == "undrain") return "SLAVE_UNDRAIN";
   if (kind == "weight") return "SLAVE_WEIGHT";
   if (kind == "refused") return "SLAVE_REFUSED";
+  if (kind == "duplicate") return "SLAVE_DUPLICATE";
+  if (kind == "forget") return "SLAVE_FORGOTTEN";
   if (kind == "key-rotation") return "KEY_ROTATION";
   if (kind == "import") return "IMPORT";
   std::string id = "CLUSTER_";

@@ -67,16 +67,39 @@ void SlaveRegistry::AddEvent(const std::string& id, std::string kind, std::strin
   pending_.push_back(PendingEvent{std::move(kind), id, std::move(reason)});
 }
 
-Status SlaveRegistry::Refuse(const std::string& id) {
+bool SlaveRegistry::RefusalEventDue(const std::string& key) {
   // A refused slave retries every heartbeat and Sync backoff: one event per
   // slave per kRefusalEventEvery keeps the event list readable.
   const MonoTime now = clock_->Now();
-  auto last = refused_at_.find(id);
-  if (last == refused_at_.end() || now - last->second >= kRefusalEventEvery) {
-    if (last == refused_at_.end() && refused_at_.size() >= kMaxRefusedRemembered) {
-      refused_at_.clear();  // many ids: forget them rather than grow
+  auto last = refused_at_.find(key);
+  if (last != refused_at_.end() && now - last->second < kRefusalEventEvery) return false;
+  if (last == refused_at_.end() && refused_at_.size() >= kMaxRefusedRemembered) {
+    refused_at_.clear();  // many ids: forget them rather than grow
+  }
+  refused_at_[key] = now;
+  return true;
+}
+
+Status SlaveRegistry::Claim(SlaveStatus& s, const std::string& instance,
+                            const std::string& address) {
+  const bool alive = s.state != SlaveState::kDown || s.syncing;
+  if (alive && !s.instance.empty() && instance != s.instance) {
+    if (RefusalEventDue("duplicate " + s.id)) {
+      AddEvent(s.id, "duplicate",
+               "refused a second process claiming this id (from " +
+                   (address.empty() ? std::string("an unknown address") : address) +
+                   ") while the running one is up");
     }
-    refused_at_[id] = now;
+    return AlreadyExistsError("slave " + s.id +
+                              " is already running as another process; a second slave with "
+                              "the same id is refused until the first is down");
+  }
+  s.instance = instance;
+  return Status::Ok();
+}
+
+Status SlaveRegistry::Refuse(const std::string& id) {
+  if (RefusalEventDue(id)) {
     AddEvent(id, "refused",
              "refused: this master already has " + std::to_string(options_.max_slaves) +
                  " slaves (max_slaves)");
@@ -86,11 +109,13 @@ Status SlaveRegistry::Refuse(const std::string& id) {
                                 " slaves already; add a relay master for more");
 }
 
-Status SlaveRegistry::Admit(const std::string& id, const std::string& address) {
+Status SlaveRegistry::Admit(const std::string& id, const std::string& address,
+                            const std::string& instance) {
   if (id.empty()) return InvalidArgumentError("sync without a slave id");
   Locked lock(this);
   auto it = slaves_.find(id);
   if (it != slaves_.end()) {
+    PROVISOR_RETURN_IF_ERROR(Claim(it->second, instance, address));
     if (!it->second.heard && !address.empty()) it->second.address = address;
     return Status::Ok();
   }
@@ -98,8 +123,23 @@ Status SlaveRegistry::Admit(const std::string& id, const std::string& address) {
   SlaveStatus s;
   s.id = id;
   s.address = address;
+  s.instance = instance;
   s.state = SlaveState::kDown;  // until its first heartbeat
   slaves_.emplace(id, std::move(s));
+  return Status::Ok();
+}
+
+Status SlaveRegistry::Forget(const std::string& id) {
+  Locked lock(this);
+  auto it = slaves_.find(id);
+  if (it == slaves_.end()) return NotFoundError("slave " + id + " not found");
+  if (it->second.state != SlaveState::kDown || it->second.syncing) {
+    return FailedPreconditionError("slave " + id +
+                                   " is not down: stop it first (only a down slave can be "
+                                   "forgotten)");
+  }
+  slaves_.erase(it);
+  AddEvent(id, "forget", "forgotten by the operator: its max_slaves place is free");
   return Status::Ok();
 }
 
@@ -113,6 +153,18 @@ double SlaveRegistry::EffectiveWeight(const SlaveStatus& slave) const {
   if (slave.state == SlaveState::kDown || slave.state == SlaveState::kDraining || slave.drained) {
     return 0;
   }
+  // Not synced yet: it would answer every device with an error.
+  if (!slave.heard || slave.last.applied_revision == 0) return 0;
+  double lag_factor = 1.0;
+  if (store_revision_) {
+    const uint64_t lag = RevisionLag(slave, store_revision_());
+    const uint64_t max_lag = std::max<uint64_t>(options_.max_revision_lag, 1);
+    const uint64_t soft = max_lag / 10;
+    if (lag > max_lag) return 0;
+    if (lag > soft) {
+      lag_factor = 1.0 - 0.75 * static_cast<double>(lag - soft) / static_cast<double>(max_lag - soft);
+    }
+  }
   double health = 1.0 - 0.9 * std::clamp(slave.failure_ratio, 0.0, 1.0);
   if (slave.heard) {
     const double age = std::chrono::duration<double>(clock_->Now() - slave.last_heartbeat).count();
@@ -124,7 +176,7 @@ double SlaveRegistry::EffectiveWeight(const SlaveStatus& slave) const {
   }
   const double cpu = std::clamp(slave.last.cpu_load, 0.0, 1.0);
   const double headroom = cpu <= 0.7 ? 1.0 : std::max(0.1, 1.0 - 0.9 * (cpu - 0.7) / 0.3);
-  return slave.weight * health * headroom;
+  return slave.weight * health * headroom * lag_factor;
 }
 
 namespace {
@@ -155,10 +207,16 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
     if (slaves_.size() >= options_.max_slaves) return Refuse(heartbeat.slave_id);
     SlaveStatus s;
     s.id = heartbeat.slave_id;
+    s.instance = heartbeat.instance;
     s.state = SlaveState::kDown;  // becomes up just below
     it = slaves_.emplace(heartbeat.slave_id, s).first;
   }
   SlaveStatus& s = it->second;
+  PROVISOR_RETURN_IF_ERROR(Claim(s, heartbeat.instance, heartbeat.address));
+  // Eligibility depends on the applied revision: let the balancer see it.
+  if ((s.last.applied_revision == 0) != (heartbeat.applied_revision == 0)) {
+    changes_.fetch_add(1, std::memory_order_release);
+  }
   const bool was_down = s.state == SlaveState::kDown;
   s.address = heartbeat.address;
   if (!s.weight_overridden) s.weight = heartbeat.weight;
@@ -181,6 +239,11 @@ Status SlaveRegistry::RecordHeartbeat(const Heartbeat& heartbeat) {
   s.last = heartbeat;
   s.heard = true;
   s.last_heartbeat = clock_->Now();
+  if (heartbeat.stopping) {
+    s.state = SlaveState::kDown;
+    if (!was_down) AddEvent(s.id, "down", "the slave is shutting down");
+    return Status::Ok();
+  }
   s.state = s.drained ? SlaveState::kDraining : SlaveState::kUp;
   if (was_down) AddEvent(s.id, "up", "heartbeat from " + heartbeat.address);
   return Status::Ok();

@@ -81,7 +81,7 @@ grpc::Status SyncStreamer::Serve(grpc::ServerContext* context, const v1::SyncReq
     id = next_stream_++;
     streams_[id].context = context;
   }
-  Status admitted = relay ? Status::Ok() : registry_->Admit(follower, request->address());
+  Status admitted = relay ? Status::Ok() : registry_->Admit(follower, request->address(), request->instance());
   if (!admitted.ok()) {
     std::lock_guard<std::mutex> lock(mu_);
     streams_.erase(id);

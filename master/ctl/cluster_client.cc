@@ -54,6 +54,14 @@ StatusOr<v1::SlaveStatusProto> ClusterClient::SetSlaveDrained(const std::string&
                    "draining slaves");
 }
 
+Status ClusterClient::ForgetSlave(const std::string& id) {
+  v1::ForgetSlaveRequest request;
+  request.set_id(id);
+  return CallUnary(stub_->cluster.get(), &v1::Cluster::Stub::ForgetSlave, request, options_,
+                   "forgetting slaves")
+      .status();
+}
+
 StatusOr<v1::NextServerResponse> ClusterClient::NextServer(const v1::NextServerRequest& request) {
   return CallUnary(stub_->balancer.get(), &v1::Balancer::Stub::NextServer, request, options_,
                    "the next server");

@@ -32,6 +32,7 @@ class ClusterClient {
   StatusOr<v1::EventsResponse> Events(uint64_t after_seq, uint32_t limit = 0);
   StatusOr<v1::SlaveStatusProto> SetSlaveWeight(const std::string& id, uint32_t weight);
   StatusOr<v1::SlaveStatusProto> SetSlaveDrained(const std::string& id, bool drained);
+  Status ForgetSlave(const std::string& id);
   // The Balancer API: what the DHCP front end would get for a device.
   StatusOr<v1::NextServerResponse> NextServer(const v1::NextServerRequest& request);
 

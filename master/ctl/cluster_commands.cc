@@ -1,6 +1,7 @@
 #include "master/ctl/cluster_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "master/ctl/cluster_client.h"
 #include "master/ctl/cluster_format.h"
@@ -59,6 +60,28 @@ class DrainCommand final : public Command {
   std::string id_;
 };
 
+class ForgetCommand final : public Command {
+ public:
+  explicit ForgetCommand(CLI::App* app) {
+    app->add_option("ID", id_, "the slave's id (it must be down)")->required();
+  }
+
+  CommandResult Run(const CommandEnv& env) override {
+    ClusterClient client(env.client);
+    Status forgotten = client.ForgetSlave(id_);
+    if (!forgotten.ok()) return CommandResult::From(forgotten);
+    if (env.json) {
+      *env.out << nlohmann::json{{"forgotten", id_}}.dump() << "\n";
+    } else {
+      *env.out << "forgot slave " << id_ << "\n";
+    }
+    return CommandResult::Ok();
+  }
+
+ private:
+  std::string id_;
+};
+
 // Prints what the DHCP front end would get, as INTERFACES.md shows it:
 // {"server": "A.B.C.D", "port": 69, "filename": "...", "slave": "ID"}; with
 // --json also the DHCP values (siaddr, options 66, 67, 150).
@@ -97,7 +120,7 @@ void AddClusterCommands(CLI::App* app, CommandSet* commands) {
       "next-server", "what the DHCP front end would get for a device: slave and filename");
   commands->Add(next, std::make_unique<NextServerCommand>(next));
 
-  CLI::App* slave = app->add_subcommand("slave", "steer a slave: weight, drain, undrain");
+  CLI::App* slave = app->add_subcommand("slave", "steer a slave: weight, drain, undrain, forget");
   slave->require_subcommand(1);
   CLI::App* weight = slave->add_subcommand("weight", "set a slave's operator weight");
   commands->Add(weight, std::make_unique<WeightCommand>(weight));
@@ -106,6 +129,9 @@ void AddClusterCommands(CLI::App* app, CommandSet* commands) {
   commands->Add(drain, std::make_unique<DrainCommand>(drain, true));
   CLI::App* undrain = slave->add_subcommand("undrain", "send devices to a drained slave again");
   commands->Add(undrain, std::make_unique<DrainCommand>(undrain, false));
+  CLI::App* forget = slave->add_subcommand(
+      "forget", "remove a slave that is down from status, metrics and max_slaves");
+  commands->Add(forget, std::make_unique<ForgetCommand>(forget));
 }
 
 }  // namespace provisor::ctl

@@ -1,5 +1,7 @@
 #include "master/noc/master_metrics.h"
 
+#include "master/auth/rpc_authorizer.h"
+
 #include <prometheus/family.h>
 
 #include <algorithm>
@@ -148,6 +150,16 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
                 "result")
         .Add(static_cast<double>(noc.http->admin_actions.load()), {{"result", "done"}})
         .Add(static_cast<double>(noc.http->admin_refused.load()), {{"result", "refused"}});
+    out.Counter("provisor_master_http_reads_refused_total",
+                "Dashboard, API and metrics reads refused for want of a valid token or role")
+        .Add(static_cast<double>(noc.http->read_refused.load()));
+  }
+  if (noc.authorizer != nullptr) {
+    out.Counter("provisor_master_grpc_refused_total",
+                "gRPC calls refused: no identity or a role too small for the method");
+    for (const auto& [method, n] : noc.authorizer->Denied()) {
+      out.Add(static_cast<double>(n), {{"method", method}});
+    }
   }
   if (noc.bindings != nullptr) {
     out.Counter("provisor_master_bindings_recorded_total",

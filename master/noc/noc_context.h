@@ -27,10 +27,13 @@ class EventLog;
 class FrontEndStats;
 
 // The master's HTTP requests since start (NocHttp counts, metrics read).
+class RpcAuthorizer;
+
 struct NocHttpCounters {
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> admin_actions{0};
   std::atomic<uint64_t> admin_refused{0};  // no token configured, or a wrong one
+  std::atomic<uint64_t> read_refused{0};   // a read off loopback without a valid token
 };
 
 struct NocContext {
@@ -50,6 +53,7 @@ struct NocContext {
   const BindingCounters* bindings = nullptr;  // may be null (a relay)
   const NocHttpCounters* http = nullptr;       // may be null
   const FrontEndStats* front_ends = nullptr;   // may be null
+  const RpcAuthorizer* authorizer = nullptr;   // gRPC refusals; may be null
 };
 
 }  // namespace provisor

@@ -1,10 +1,9 @@
 #include "master/noc/noc_http.h"
 
-#include <openssl/crypto.h>
-
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "common/socket_address.h"
 #include "common/utf8.h"
 #include "master/cluster/cluster_service.h"
 #include "master/cluster/registry.h"
@@ -45,8 +44,19 @@ std::optional<uint64_t> QueryNumber(const HttpRequest& request, const std::strin
   return value;
 }
 
-bool SameSecret(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+// Whether the peer address (an IP, or IP:port) is loopback.
+bool FromLoopback(const std::string& remote) {
+  for (const std::string& text : {remote, remote + ":0", "[" + remote + "]:0"}) {
+    StatusOr<SocketAddress> address = SocketAddress::Parse(text);
+    if (address.ok()) return address->is_loopback();
+  }
+  return false;
+}
+
+HttpResponse Unauthorized(const std::string& message) {
+  HttpResponse r = Error(401, message);
+  r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"provisor\"");
+  return r;
 }
 
 }  // namespace
@@ -65,13 +75,16 @@ HttpResponse NocHttp::Handle(const HttpRequest& request) {
 
 HttpResponse NocHttp::Get(const HttpRequest& request) {
   const std::string& path = request.path;
+  if (path == "/metrics" || path.rfind("/api/", 0) == 0) {
+    if (std::optional<HttpResponse> refused = Require(request, Role::kReader)) return *refused;
+  }
   if (path == "/metrics") {
     HttpResponse r;
     r.content_type = kExpositionContentType;
     r.body = metrics_->Exposition();
     return r;
   }
-  if (path == "/api/v1/cluster") return Json(200, ClusterJson(*noc_, !options_.admin_token.empty()));
+  if (path == "/api/v1/cluster") return Json(200, ClusterJson(*noc_, !options_.tokens.empty()));
   if (path == "/api/v1/history") return Json(200, HistoryJson(*noc_));
   if (path == "/api/v1/events") {
     std::optional<uint64_t> after = QueryNumber(request, "after", 0);
@@ -94,29 +107,46 @@ HttpResponse NocHttp::Get(const HttpRequest& request) {
   return Error(404, "no such page: " + path);
 }
 
-std::optional<HttpResponse> NocHttp::CheckAdmin(const HttpRequest& request) {
-  if (options_.admin_token.empty()) {
-    Refused(request, "the dashboard is read-only");
-    return Error(403, "the dashboard is read-only: this master has no [http] admin_token");
-  }
+std::optional<HttpResponse> NocHttp::Require(const HttpRequest& request, Role role) {
+  std::optional<Identity> who;
   const std::string header = request.Header("authorization");
   const std::string prefix = "Bearer ";
-  if (header.rfind(prefix, 0) != 0 || !SameSecret(header.substr(prefix.size()),
-                                                  options_.admin_token)) {
-    Refused(request, "no or a wrong admin token");
-    HttpResponse r = Error(401, "a valid admin token is needed (Authorization: Bearer ...)");
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return r;
+  if (!header.empty() && !options_.tokens.empty()) {
+    if (header.rfind(prefix, 0) == 0) who = options_.tokens.Find(header.substr(prefix.size()));
+    if (!who) {
+      Refused(request, role, "no or a wrong API token");
+      return Unauthorized("a valid API token is needed (Authorization: Bearer ...)");
+    }
+  } else if (!request.peer_certificate_pem.empty()) {
+    StatusOr<Identity> certified = IdentityFromCertificate(request.peer_certificate_pem);
+    if (certified.ok()) who = *certified;
+  }
+  if (!who) {
+    if (role == Role::kReader && FromLoopback(request.remote)) return std::nullopt;
+    if (role != Role::kReader && options_.tokens.empty()) {
+      Refused(request, role, "the dashboard is read-only");
+      return Error(403, "the dashboard is read-only: this master has no API tokens ([auth.tokens] "
+                        "or [http] admin_token)");
+    }
+    Refused(request, role, "no credentials");
+    return Unauthorized("a valid API token is needed (Authorization: Bearer ...)");
+  }
+  if (!who->roles.Grants(role)) {
+    Refused(request, role, who->Describe() + " lacks role " + std::string(RoleName(role)));
+    return Error(403, who->Describe() + " may not do this: it needs role " +
+                          std::string(RoleName(role)));
   }
   return std::nullopt;
 }
 
-void NocHttp::Refused(const HttpRequest& request, const char* why) {
-  counters_.admin_refused.fetch_add(1, std::memory_order_relaxed);
+void NocHttp::Refused(const HttpRequest& request, Role role, const std::string& why) {
+  const bool read = role == Role::kReader;
+  (read ? counters_.read_refused : counters_.admin_refused).fetch_add(1, std::memory_order_relaxed);
   if (options_.logger != nullptr) {
-    options_.logger->warn("HTTP_ADMIN_REFUSED {} {} from {}: {}",
+    options_.logger->warn("{} {} {} from {}: {}", read ? "HTTP_READ_REFUSED" : "HTTP_ADMIN_REFUSED",
                           QuoteForMessage(request.method, 16),
-                          QuoteForMessage(request.path, 200), request.remote, why);
+                          QuoteForMessage(request.path, 200), QuoteForMessage(request.remote, 64),
+                          why);
   }
 }
 
@@ -131,7 +161,7 @@ HttpResponse NocHttp::Action(const HttpRequest& request) {
   if (verb != "drain" && verb != "undrain" && verb != "weight") {
     return Error(404, "no such action: " + verb + " (drain, undrain, weight)");
   }
-  if (std::optional<HttpResponse> refused = CheckAdmin(request)) return *refused;
+  if (std::optional<HttpResponse> refused = Require(request, Role::kOperator)) return *refused;
   if (!ValidateSlaveId(id).ok()) return Error(400, "bad slave id");
 
   Status done;

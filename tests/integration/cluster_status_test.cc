@@ -39,7 +39,7 @@ struct Cluster {
     REQUIRE(opened.ok());
     store = std::move(*opened);
     service = std::make_unique<ClusterService>(&registry, store.get(), /*streamer=*/nullptr,
-                                               &clock, ClusterServiceInfo{});
+                                               &clock, &authorizer, ClusterServiceInfo{});
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -103,6 +103,8 @@ struct Cluster {
   FakeClock clock;
   SlaveRegistry registry;
   std::unique_ptr<LmdbStore> store;
+  // A loopback plaintext listener: callers are trusted (as the master does).
+  RpcAuthorizer authorizer{RpcAuthorizerOptions{/*trust_plaintext=*/true}, &clock, MakeNullLogger()};
   std::unique_ptr<ClusterService> service;
   std::unique_ptr<grpc::Server> server;
   std::string address;
@@ -183,7 +185,7 @@ TEST_CASE("provisorctl status shows every slave with state and weights and lag")
 
 TEST_CASE("provisorctl slave weight and drain and undrain steer the registry") {
   Cluster c;
-  REQUIRE(c.Beat("s1", 100, 0).ok());
+  REQUIRE(c.Beat("s1", 100, 1).ok());
 
   CommandResult weight = c.Ctl({"slave", "weight", "s1", "250"});
   INFO(weight.err);
@@ -191,7 +193,7 @@ TEST_CASE("provisorctl slave weight and drain and undrain steer the registry") {
   CHECK(weight.out.find("s1  10.0.0.1:69  up     250*    250") != std::string::npos);
   CHECK(c.registry.Find("s1")->weight == 250);
   CHECK(c.registry.Find("s1")->weight_overridden);
-  REQUIRE(c.Beat("s1", 100, 0).ok());
+  REQUIRE(c.Beat("s1", 100, 1).ok());
   CHECK(c.registry.Find("s1")->weight == 250);  // the operator's weight wins
 
   Json drained = c.CtlJson({"slave", "drain", "s1"});

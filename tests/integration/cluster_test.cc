@@ -300,17 +300,19 @@ std::string TlsTable(const std::string& dir, const std::string& name) {
 TEST_CASE("with mutual TLS slaves sync and serve and peers without a valid certificate are refused") {
   testing::TempDir certs, other;
   const std::string make_certs = std::string(PROVISOR_SOURCE_DIR) + "/deploy/make-certs.sh";
-  REQUIRE(testing::RunCommand({"bash", make_certs, certs.path()}).exit_code == 0);
-  REQUIRE(testing::RunCommand({"bash", make_certs, other.path()}).exit_code == 0);
+  REQUIRE(testing::RunCommand({"bash", make_certs, certs.path(), "--slaves", "tls-good"})
+              .exit_code == 0);
+  REQUIRE(testing::RunCommand({"bash", make_certs, other.path(), "--slaves", "tls-foreign-ca"})
+              .exit_code == 0);
   MasterProcess m(std::string(kClusterConfig) + TlsTable(certs.path(), "master"));
-  // provisorctl (run by the helpers) presents the client certificate.
+  // provisorctl (run by the helpers) presents the admin certificate.
   setenv("PROVISOR_TLS_CA", (certs.path() + "/ca.pem").c_str(), 1);
-  setenv("PROVISOR_TLS_CERT", (certs.path() + "/client.pem").c_str(), 1);
-  setenv("PROVISOR_TLS_KEY", (certs.path() + "/client.key").c_str(), 1);
+  setenv("PROVISOR_TLS_CERT", (certs.path() + "/admin.pem").c_str(), 1);
+  setenv("PROVISOR_TLS_KEY", (certs.path() + "/admin.key").c_str(), 1);
   ImportExamples(m, PROVISOR_SOURCE_DIR);
 
-  SlaveProcess good("tls-good", m.address, TlsTable(certs.path(), "slave"));
-  SlaveProcess foreign("tls-foreign-ca", m.address, TlsTable(other.path(), "slave"));
+  SlaveProcess good("tls-good", m.address, TlsTable(certs.path(), "slave-tls-good"));
+  SlaveProcess foreign("tls-foreign-ca", m.address, TlsTable(other.path(), "slave-tls-foreign-ca"));
   SlaveProcess plain("plaintext", m.address);
   REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"tls-good"}); }));
   for (const std::string& mac : kMacs) {

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <memory>
+#include <map>
 #include <string>
 
 #include "common/tls_config.h"
@@ -104,14 +105,19 @@ std::string Output(const std::vector<std::string>& argv) {
   return r.out;
 }
 
-TEST_CASE("make-certs.sh makes a CA and master slave client certificates") {
+TEST_CASE("make-certs.sh makes a CA and a certificate per role, the role in the subject's O") {
   TempDir dir;
   const std::string certs = dir.path() + "/certs";
   CommandResult first = MakeCerts(certs, {"--hosts", "10.9.8.7, tftp.example.net"});
   INFO(first.out << first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(first.out.find("made CA") != std::string::npos);
-  for (const std::string name : {"ca", "master", "slave", "client"}) {
+  const std::map<std::string, std::string> subjects = {
+      {"master", "O = slave, CN = master"},   {"slave-s1", "O = slave, CN = s1"},
+      {"dhcp", "O = dhcp, CN = kea"},         {"reader", "O = reader, CN = reader"},
+      {"operator", "O = operator, CN = operator"}, {"admin", "O = admin, CN = admin"}};
+  for (const std::string name :
+       {"ca", "master", "slave-s1", "dhcp", "reader", "operator", "admin"}) {
     INFO(name);
     struct stat key_stat {};
     REQUIRE(stat((certs + "/" + name + ".key").c_str(), &key_stat) == 0);
@@ -130,7 +136,7 @@ TEST_CASE("make-certs.sh makes a CA and master slave client certificates") {
     CHECK(text.find("DNS:tftp.example.net") != std::string::npos);
     CHECK(text.find("TLS Web Server Authentication, TLS Web Client Authentication") !=
           std::string::npos);
-    CHECK(text.find("CN = provisor " + name) != std::string::npos);
+    CHECK(text.find("Subject: " + subjects.at(name)) != std::string::npos);
   }
 
   // A second run keeps everything: same CA, same leaves.
@@ -159,6 +165,13 @@ TEST_CASE("make-certs.sh makes a CA and master slave client certificates") {
   REQUIRE(forced.exit_code == 0);
   CHECK(forced.out.find("made CA") != std::string::npos);
   CHECK(dir.ReadFile("certs/ca.pem") != ca);
+
+  // One certificate per slave id, named by it.
+  CommandResult slaves = MakeCerts(certs, {"--slaves", "edge-1,edge-2"});
+  REQUIRE(slaves.exit_code == 0);
+  CHECK(Output({"openssl", "x509", "-in", certs + "/slave-edge-2.pem", "-noout", "-subject"})
+            .find("CN = edge-2") != std::string::npos);
+  CHECK(MakeCerts(certs, {"--slaves", "bad id"}).exit_code == 2);
 
   CHECK(MakeCerts(certs, {"--hosts", "not a host"}).exit_code == 2);
   CHECK(RunCommand({"bash", kMakeCerts}).exit_code == 2);
@@ -202,7 +215,7 @@ TEST_CASE("ReadTlsMaterial loads make-certs.sh output and names bad files") {
         "TLS key " + cert_as_key.key + " holds no unencrypted PEM private key");
 
   TlsFiles mismatched = certs.Files("master");
-  mismatched.key = certs.Path("slave.key");
+  mismatched.key = certs.Path("slave-s1.key");
   m = ReadTlsMaterial(mismatched);
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().message() == "TLS key " + mismatched.key + " does not belong to certificate " +
@@ -215,13 +228,13 @@ TEST_CASE("mutual TLS: a client certificate from the same CA reaches the handler
   Certs certs;
   TlsMaterial server_tls = certs.Material("master");
   TestServer server(&server_tls);
-  for (const std::string role : {"client", "slave", "master"}) {
+  for (const std::string role : {"admin", "slave-s1", "master"}) {
     INFO(role);
     TlsMaterial client = certs.Material(role);
     CHECK(Call(server.target(), &client) == grpc::StatusCode::UNIMPLEMENTED);
   }
   // The server certificate names localhost too.
-  TlsMaterial client = certs.Material("client");
+  TlsMaterial client = certs.Material("admin");
   const std::string port = server.target().substr(server.target().find(':') + 1);
   CHECK(Call("localhost:" + port, &client) == grpc::StatusCode::UNIMPLEMENTED);
 }
@@ -240,11 +253,11 @@ TEST_CASE("mutual TLS: a client certificate from another CA is refused") {
   TestServer server(&server_tls);
   // Trusts the server's CA but presents a certificate the server's CA did
   // not sign.
-  TlsMaterial foreign = other.Material("client");
-  foreign.ca_pem = certs.Material("client").ca_pem;
+  TlsMaterial foreign = other.Material("admin");
+  foreign.ca_pem = certs.Material("admin").ca_pem;
   CHECK(Call(server.target(), &foreign) == grpc::StatusCode::UNAVAILABLE);
   // Entirely the other CA's: the client refuses the server too.
-  TlsMaterial stranger = other.Material("client");
+  TlsMaterial stranger = other.Material("admin");
   CHECK(Call(server.target(), &stranger) == grpc::StatusCode::UNAVAILABLE);
 }
 
@@ -253,7 +266,7 @@ TEST_CASE("mutual TLS: a client without a certificate and key is refused") {
   TlsMaterial server_tls = certs.Material("master");
   TestServer server(&server_tls);
   TlsMaterial ca_only;
-  ca_only.ca_pem = certs.Material("client").ca_pem;
+  ca_only.ca_pem = certs.Material("admin").ca_pem;
   CHECK(Call(server.target(), &ca_only) == grpc::StatusCode::UNAVAILABLE);
 }
 
@@ -261,7 +274,7 @@ TEST_CASE("plaintext channels when TLS is off") {
   TestServer plain(nullptr);
   CHECK(Call(plain.target(), nullptr) == grpc::StatusCode::UNIMPLEMENTED);
   Certs certs;
-  TlsMaterial client = certs.Material("client");
+  TlsMaterial client = certs.Material("admin");
   CHECK(Call(plain.target(), &client) == grpc::StatusCode::UNAVAILABLE);
 }
 
@@ -270,8 +283,8 @@ TEST_CASE("provisorctl --tls-ca --tls-cert --tls-key and PROVISOR_TLS variables"
   TlsMaterial server_tls = certs.Material("master");
   TestServer server(&server_tls);
   const std::vector<std::string> flags = {"--tls-ca", certs.Path("ca.pem"), "--tls-cert",
-                                          certs.Path("client.pem"), "--tls-key",
-                                          certs.Path("client.key")};
+                                          certs.Path("admin.pem"), "--tls-key",
+                                          certs.Path("admin.key")};
   auto ctl = [&](std::vector<std::string> args, const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {"env"};
     argv.insert(argv.end(), env.begin(), env.end());
@@ -290,8 +303,8 @@ TEST_CASE("provisorctl --tls-ca --tls-cert --tls-key and PROVISOR_TLS variables"
   CHECK(r.err == "provisorctl: the master at " + server.target() + " does not support info\n");
 
   r = ctl({"info"}, {"PROVISOR_TLS_CA=" + certs.Path("ca.pem"),
-                     "PROVISOR_TLS_CERT=" + certs.Path("client.pem"),
-                     "PROVISOR_TLS_KEY=" + certs.Path("client.key")});
+                     "PROVISOR_TLS_CERT=" + certs.Path("admin.pem"),
+                     "PROVISOR_TLS_KEY=" + certs.Path("admin.key")});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "provisorctl: the master at " + server.target() + " does not support info\n");
 
@@ -301,17 +314,17 @@ TEST_CASE("provisorctl --tls-ca --tls-cert --tls-key and PROVISOR_TLS variables"
   CHECK(r.err.rfind("provisorctl: cannot reach the master at " + server.target(), 0) == 0);
 
   // All three or none.
-  r = ctl({"--tls-ca", certs.Path("ca.pem"), "--tls-cert", certs.Path("client.pem"), "info"});
+  r = ctl({"--tls-ca", certs.Path("ca.pem"), "--tls-cert", certs.Path("admin.pem"), "info"});
   CHECK(r.exit_code == 2);
   CHECK(r.err ==
         "provisorctl: --tls-key is not set: --tls-ca, --tls-cert and --tls-key go together (or "
         "PROVISOR_TLS_CA/CERT/KEY)\n");
-  r = ctl({"info"}, {"PROVISOR_TLS_CERT=" + certs.Path("client.pem")});
+  r = ctl({"info"}, {"PROVISOR_TLS_CERT=" + certs.Path("admin.pem")});
   CHECK(r.exit_code == 2);
   CHECK(r.err.rfind("provisorctl: --tls-ca is not set", 0) == 0);
 
   // A file that is not there.
-  r = ctl({"--tls-ca", certs.Path("ca.pem"), "--tls-cert", certs.Path("client.pem"), "--tls-key",
+  r = ctl({"--tls-ca", certs.Path("ca.pem"), "--tls-cert", certs.Path("admin.pem"), "--tls-key",
            certs.Path("gone.key"), "info"});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "provisorctl: cannot read TLS key " + certs.Path("gone.key") +

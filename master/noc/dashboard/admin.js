@@ -43,6 +43,18 @@ export function setupAdmin(onAccepted) {
   });
 }
 
+// The token typed in the field ('' when none): reads send it too when the
+// master asks for one (off loopback).
+export function currentToken() {
+  return token;
+}
+
+// Shows the token field without the row actions: the master wants a token
+// before it shows anything.
+export function askForToken() {
+  $('admin-panel').hidden = false;
+}
+
 // Shows or hides the token field and every row's actions (CSS: body.admin).
 export function renderAdmin(admin) {
   document.body.classList.toggle('admin', !!admin);

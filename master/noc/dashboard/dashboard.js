@@ -6,7 +6,7 @@
 // and shows when the master stops answering. Read-only unless the master
 // says "admin": true; then admin.js adds the token field and each row's
 // drain/undrain and weight actions.
-import {makeActions, renderAdmin, setupAdmin} from './admin.js';
+import {askForToken, currentToken, makeActions, renderAdmin, setupAdmin} from './admin.js';
 import {drawCharts, learnColours} from './charts.js';
 import {
   $, byId, fmtAge, fmtClock, fmtDuration, fmtInt, fmtPercent, fmtRate, fmtWeight, make, num,
@@ -40,15 +40,23 @@ function masterNow() {
 
 // ---- fetching -----------------------------------------------------------
 
+// Reads go without credentials until the master answers 401 (a page opened
+// from off loopback): from then on they carry the token typed in the field.
+let readsNeedToken = false;
+
 async function getJson(path) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), FETCH_TIMEOUT_MS);
+  const headers = {'Accept': 'application/json'};
+  if (readsNeedToken && currentToken()) headers['Authorization'] = 'Bearer ' + currentToken();
   try {
-    const response = await fetch(path, {
-      cache: 'no-store',
-      signal: abort.signal,
-      headers: {'Accept': 'application/json'},
-    });
+    const response = await fetch(path, {cache: 'no-store', signal: abort.signal, headers});
+    if (response.status === 401) {
+      readsNeedToken = true;
+      askForToken();
+      throw new Error('this master shows its data only with an API token: type one in the ' +
+                      'token field');
+    }
     if (!response.ok) throw new Error('HTTP ' + response.status + ' from ' + path);
     return await response.json();
   } catch (e) {

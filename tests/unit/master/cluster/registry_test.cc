@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace provisor {
 namespace {
 
@@ -226,6 +228,120 @@ TEST_CASE("a refused slave's retries make one event per ten minutes, not one per
   CHECK(Kinds(r) == std::vector<std::string>{"s1:up", "s2:refused", "s2:refused"});
   CHECK(r.RecordHeartbeat(Beat("s3")).code() == StatusCode::kResourceExhausted);
   CHECK(r.Events().back().slave_id == "s3");  // another id is recorded at once
+}
+
+}  // namespace
+}  // namespace provisor
+
+namespace provisor {
+namespace {
+
+Heartbeat BeatFrom(const std::string& id, const std::string& instance, uint64_t revision = 7) {
+  Heartbeat h = Beat(id);
+  h.instance = instance;
+  h.applied_revision = revision;
+  return h;
+}
+
+TEST_CASE("a second process claiming a live slave's id is refused until the first is down") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "aaaa")).ok());
+  Status duplicate = r.RecordHeartbeat(BeatFrom("s1", "bbbb"));
+  CHECK(duplicate.code() == StatusCode::kAlreadyExists);
+  CHECK(duplicate.message() ==
+        "slave s1 is already running as another process; a second slave with the same id is "
+        "refused until the first is down");
+  CHECK(r.Find("s1")->instance == "aaaa");
+  // Its Sync too, and the refusals make one event, not one per retry.
+  CHECK(r.Admit("s1", "10.0.0.9:69", "bbbb").code() == StatusCode::kAlreadyExists);
+  CHECK(r.RecordHeartbeat(BeatFrom("s1", "bbbb")).code() == StatusCode::kAlreadyExists);
+  CHECK(Kinds(r) == std::vector<std::string>{"s1:up", "s1:duplicate"});
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "aaaa")).ok());  // the owner goes on
+
+  // The owner dies: after dead_after the next process takes the id over.
+  clock.Advance(seconds(6));
+  r.Tick();
+  REQUIRE(r.Find("s1")->state == SlaveState::kDown);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "bbbb")).ok());
+  CHECK(r.Find("s1")->instance == "bbbb");
+  CHECK(r.Find("s1")->state == SlaveState::kUp);
+  CHECK(r.RecordHeartbeat(BeatFrom("s1", "aaaa")).code() == StatusCode::kAlreadyExists);
+}
+
+TEST_CASE("a slave with a Sync stream open owns its id even before its first heartbeat") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.Admit("s1", "10.0.0.1:69", "aaaa").ok());
+  r.SetSyncing("s1", true);
+  CHECK(r.Admit("s1", "10.0.0.2:69", "bbbb").code() == StatusCode::kAlreadyExists);
+  CHECK(r.RecordHeartbeat(BeatFrom("s1", "bbbb")).code() == StatusCode::kAlreadyExists);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "aaaa")).ok());
+}
+
+TEST_CASE("a slave gets devices only once it has applied a snapshot, less as it lags") {
+  FakeClock clock;
+  RegistryOptions options;
+  options.max_revision_lag = 1000;
+  SlaveRegistry r(options, &clock);
+  uint64_t store_revision = 500;
+  r.set_store_revision([&] { return store_revision; });
+  const uint64_t before = r.changes();
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "a", /*revision=*/0)).ok());
+  CHECK(r.Find("s1")->state == SlaveState::kUp);
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);  // still syncing its snapshot
+  const uint64_t up = r.changes();
+  CHECK(up > before);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "a", 400)).ok());
+  CHECK(r.changes() > up);  // eligible now: the balancer must look again
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(100));  // lag 100: within a tenth
+  store_revision = 400 + 100 + 450;                         // lag 550: halfway down
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(100 * (1 - 0.75 * 0.5)));
+  store_revision = 400 + 1000;  // lag 1000: a quarter
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == Approx(25));
+  store_revision = 400 + 1001;  // further behind than max_revision_lag
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);
+}
+
+TEST_CASE("a slave that is down can be forgotten, freeing its place") {
+  FakeClock clock;
+  RegistryOptions options;
+  options.max_slaves = 1;
+  SlaveRegistry r(options, &clock);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "a")).ok());
+  CHECK(r.RecordHeartbeat(BeatFrom("s2", "b")).code() == StatusCode::kResourceExhausted);
+  Status up = r.Forget("s1");
+  CHECK(up.code() == StatusCode::kFailedPrecondition);
+  CHECK(up.message() == "slave s1 is not down: stop it first (only a down slave can be forgotten)");
+  CHECK(r.Forget("s9").code() == StatusCode::kNotFound);
+  clock.Advance(seconds(6));
+  r.Tick();
+  REQUIRE(r.Forget("s1").ok());
+  CHECK_FALSE(r.Find("s1").has_value());
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s2", "b")).ok());
+  const std::vector<std::string> kinds = Kinds(r);
+  CHECK(std::find(kinds.begin(), kinds.end(), "s1:forget") != kinds.end());
+}
+
+}  // namespace
+}  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("a slave's farewell marks it down at once and lets its restart take the id") {
+  FakeClock clock;
+  SlaveRegistry r(RegistryOptions{}, &clock);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "aaaa")).ok());
+  Heartbeat farewell = BeatFrom("s1", "aaaa");
+  farewell.stopping = true;
+  REQUIRE(r.RecordHeartbeat(farewell).ok());
+  CHECK(r.Find("s1")->state == SlaveState::kDown);
+  CHECK(r.EffectiveWeight(*r.Find("s1")) == 0);
+  REQUIRE(r.RecordHeartbeat(BeatFrom("s1", "bbbb")).ok());  // the restarted process
+  CHECK(r.Find("s1")->state == SlaveState::kUp);
+  CHECK(Kinds(r) == std::vector<std::string>{"s1:up", "s1:down", "s1:up"});
+  CHECK(r.Events()[1].reason == "the slave is shutting down");
 }
 
 }  // namespace

@@ -38,7 +38,10 @@ struct Noc {
     context.front_ends = &front_ends;
     context.rotate_every = std::chrono::minutes(30);
     metrics = std::make_unique<MasterMetrics>(&context);
-    http = std::make_unique<NocHttp>(&context, metrics.get(), NocHttpOptions{std::move(token)});
+    std::vector<ApiToken> tokens;
+    if (!token.empty()) tokens.push_back(ApiToken{"ops", Role::kOperator, Sha256(token)});
+    http = std::make_unique<NocHttp>(&context, metrics.get(),
+                                     NocHttpOptions{ApiTokens(std::move(tokens)), nullptr});
   }
 
   void Beat(const std::string& id, double transfers_per_s, uint64_t timeouts) {
@@ -53,6 +56,7 @@ struct Noc {
 
   HttpResponse Get(const std::string& path, std::map<std::string, std::string> query = {}) {
     HttpRequest r;
+    r.remote = "127.0.0.1";
     r.method = "GET";
     r.path = path;
     r.query = std::move(query);
