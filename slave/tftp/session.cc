@@ -88,10 +88,23 @@ void TftpSession::OnDatagram(const SocketAddress& from, std::span<const uint8_t>
   if (!(from == peer_)) {
     ++stats_.foreign_tid;
     // Never answer an ERROR with an ERROR (no ping-pong between two servers).
-    if (!(parsed.ok() && parsed.packet.opcode == Opcode::kError)) {
+    if (!parsed.is_error()) {
       std::vector<uint8_t> error;
       AppendError(ErrorCode::kUnknownTid, "Unknown transfer ID", error);
       out.AppendBytes(error, from);
+    }
+    return;
+  }
+  if (parsed.is_error()) {
+    // Any ERROR from the peer ends the transfer, well-formed or not, and is
+    // never answered.
+    if (!parsed.ok()) {
+      ++stats_.malformed;
+      Finish(Outcome::kClientError);
+    } else {
+      Finish(awaiting_oack_ack_ && parsed.packet.error_code == ErrorCode::kOptionRefused
+                 ? Outcome::kOptionRefused
+                 : Outcome::kClientError);
     }
     return;
   }
@@ -110,10 +123,7 @@ void TftpSession::OnDatagram(const SocketAddress& from, std::span<const uint8_t>
     case Opcode::kAck:
       HandleAck(parsed.packet.block, now, out);
       return;
-    case Opcode::kError:
-      Finish(awaiting_oack_ack_ && parsed.packet.error_code == ErrorCode::kOptionRefused
-                 ? Outcome::kOptionRefused
-                 : Outcome::kClientError);
+    case Opcode::kError:  // handled above
       return;
     case Opcode::kRrq:
     case Opcode::kWrq:

@@ -5,7 +5,9 @@
 //
 // Behaviour:
 // - With accepted options it sends an OACK and waits for ACK 0; otherwise it
-//   starts with DATA 1. ERROR 8 (or any ERROR) from the client ends it quietly.
+//   starts with DATA 1. ERROR 8 (or any ERROR) from the client ends it
+//   quietly; so does a malformed ERROR (too short, or its message without
+//   the NUL), which is counted as malformed too.
 // - It sends `windowsize` blocks, then waits. An ACK for block k of the
 //   window moves the window to start at k+1. A duplicate ACK (one for the
 //   block already acknowledged) never causes a resend (Sorcerer's Apprentice);

@@ -130,8 +130,11 @@ TEST_CASE("refusals: unknown file, write request, malformed and unknown packets"
   CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
   peer.SendTo(slave->tftp, {0, 42, 1, 2, 3});
   CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
-  // A stray ACK to the listening port is dropped without an answer.
+  // A stray ACK to the listening port is dropped without an answer, and so
+  // is a stray ERROR, even a malformed one (never answer an ERROR).
   peer.SendTo(slave->tftp, {0, 4, 0, 1});
+  peer.SendTo(slave->tftp, {0, 5, 0, 1, 'x'});
+  peer.SendTo(slave->tftp, {0, 5, 0});
   CHECK_FALSE(peer.Receive(std::chrono::milliseconds(300)).has_value());
 }
 
@@ -259,6 +262,23 @@ TEST_CASE("retransmits on timeout, then frees the session") {
   // The session slot was released: a new transfer is admitted.
   bench::LoadOptions o = OneFetch(slave->tftp, "diag/600/y");
   bench::LoadReport r = bench::RunLoad(o);
+  CHECK(r.completed == 1);
+}
+
+TEST_CASE("an ERROR without its NUL ends the transfer and frees its slot") {
+  auto slave = StartDiagSlave("timeout = \"100ms\"\nretries = 20\nmax_sessions = 1");
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/600/x"));
+  auto first = client.Receive();
+  CHECK(Expect(first, Opcode::kData).block == 1);
+  client.SendTo(first->from, {0, 5, 0, 0, 'g', 'o', 'n', 'e'});  // no NUL
+  // No more retransmissions of block 1 (drain any already in flight)...
+  std::optional<UdpPeer::Datagram> late;
+  while ((late = client.Receive(std::chrono::milliseconds(400))).has_value()) {
+    CHECK(Expect(late, Opcode::kData).block == 1);
+  }
+  // ...and the only session slot is free again.
+  bench::LoadReport r = bench::RunLoad(OneFetch(slave->tftp, "diag/600/y"));
   CHECK(r.completed == 1);
 }
 

@@ -152,6 +152,38 @@ TEST_CASE("another client ERROR mid-transfer ends it as a client error") {
   CHECK(h.session.outcome() == Outcome::kClientError);
 }
 
+TEST_CASE("an ERROR without its NUL, or too short for its code, still ends the transfer") {
+  for (const std::vector<uint8_t>& malformed :
+       {std::vector<uint8_t>{0, 5, 0, 3, 'f', 'u', 'l', 'l'},  // message without NUL
+        std::vector<uint8_t>{0, 5, 0, 8, 'x'},                 // ERROR 8 without NUL
+        std::vector<uint8_t>{0, 5, 0},                         // no room for the code
+        std::vector<uint8_t>{0, 5}}) {
+    INFO("size " << malformed.size());
+    for (bool options : {false, true}) {
+      Harness h(Pattern(2000), options ? Options(512, 1, {{"tsize", "2000"}}) : Options());
+      h.Start();
+      if (!options) h.Ack(1);  // mid-transfer
+      REQUIRE_FALSE(Parse(malformed).ok());
+      REQUIRE(Parse(malformed).is_error());
+      h.Send(malformed);
+      CHECK(h.out.empty());  // an ERROR is never answered
+      CHECK(h.session.outcome() == Outcome::kClientError);
+      CHECK(h.session.stats().malformed == 1);
+      // Nothing more happens: no retransmission, no answer.
+      h.Tick(seconds(60));
+      CHECK(h.out.empty());
+    }
+  }
+  // From a foreign TID it is not answered either, and the transfer goes on.
+  Harness h(Pattern(2000), Options());
+  h.Start();
+  SocketAddress stranger = *SocketAddress::Parse("192.0.2.10:3001");
+  h.Send({0, 5, 0, 5, 'x'}, &stranger);
+  CHECK(h.out.empty());
+  CHECK(h.session.stats().foreign_tid == 1);
+  CHECK_FALSE(h.session.done());
+}
+
 TEST_CASE("duplicate ACKs never trigger a resend (Sorcerer's Apprentice)") {
   Harness h(Pattern(3000), Options());
   h.Start();
