@@ -12,6 +12,7 @@ std::string_view OutcomeName(Outcome o) {
     case Outcome::kOptionRefused: return "option_refused";
     case Outcome::kClientError: return "client_error";
     case Outcome::kIllegalOperation: return "illegal_operation";
+    case Outcome::kLifetimeExceeded: return "lifetime_exceeded";
     case Outcome::kAborted: return "aborted";
     case Outcome::kCount: break;
   }
@@ -35,6 +36,7 @@ TftpSession::TftpSession(const SessionConfig& config, const SocketAddress& peer,
                                       : config.timeout) {}
 
 void TftpSession::Start(MonoTime now, Outbox& out) {
+  end_of_life_ = now + config_.max_lifetime;
   if (options_.needs_oack()) {
     awaiting_oack_ack_ = true;
     SendOack(out);
@@ -108,6 +110,7 @@ void TftpSession::OnDatagram(const SocketAddress& from, std::span<const uint8_t>
     }
     return;
   }
+  if (EndIfExpired(now, out)) return;
   if (!parsed.ok()) {
     if (parsed.error == ParseError::kUnknownOpcode) {
       std::vector<uint8_t> error;
@@ -179,9 +182,19 @@ void TftpSession::HandleAck(uint16_t wire_block, MonoTime now, Outbox& out) {
   Arm(now);
 }
 
+bool TftpSession::EndIfExpired(MonoTime now, Outbox& out) {
+  if (now < end_of_life_) return false;
+  std::vector<uint8_t> error;
+  AppendError(ErrorCode::kNotDefined, "Transfer time limit exceeded", error);
+  out.AppendBytes(error);
+  Finish(Outcome::kLifetimeExceeded);
+  return true;
+}
+
 void TftpSession::OnTimer(MonoTime now, Outbox& out) {
   if (done()) return;
   if (now < deadline_) return;
+  if (EndIfExpired(now, out)) return;
   if (++retries_ > config_.max_retries) {
     Finish(Outcome::kTimeout);
     return;
