@@ -312,14 +312,11 @@ grpc::Status AdminService::Render(grpc::ServerContext* context, const v1::Render
   StatusOr<Identity> who = authorizer_->Authorize(*context, kRender);
   if (!who.ok()) return ToGrpc(who.status());
   if (generator_ == nullptr) return ToGrpc(UnimplementedError("rendering is not enabled"));
-  uint32_t client_ip = 0;
+  ClientIp client_ip;  // none given: 0.0.0.0, a filename no client can use
   if (!request->client_ip().empty()) {
-    in_addr a;
-    if (inet_pton(AF_INET, request->client_ip().c_str(), &a) != 1) {
-      return ToGrpc(InvalidArgumentError("client_ip '" + request->client_ip() +
-                                         "' is not an IPv4 address"));
-    }
-    client_ip = ntohl(a.s_addr);
+    StatusOr<ClientIp> parsed = ParseBindableClientIp(request->client_ip());
+    if (!parsed.ok()) return ToGrpc(parsed.status());
+    client_ip = *parsed;
   }
   StatusOr<v1::RenderResponse> rendered = generator_->Render(
       request->mac(), client_ip, request->server().empty() ? "127.0.0.1" : request->server());

@@ -70,7 +70,7 @@ class StoreSource final : public EntitySource {
 
 }  // namespace
 
-StatusOr<std::string> Generator::Filename(const std::string& mac, uint32_t client_ip,
+StatusOr<std::string> Generator::Filename(const std::string& mac, const ClientIp& client_ip,
                                           bool* stand_in) {
   StoreSource source(store_);
   bool unknown = false;
@@ -98,7 +98,8 @@ StatusOr<std::string> Generator::Filename(const std::string& mac, uint32_t clien
                    xml ? ".xml" : ".cfg");
 }
 
-StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text, uint32_t client_ip,
+StatusOr<v1::RenderResponse> Generator::Render(std::string_view mac_text,
+                                               const ClientIp& client_ip,
                                                const std::string& server) {
   StatusOr<std::string> mac = CanonicalMac(mac_text);
   if (!mac.ok()) return mac.status();

@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/render/template.h"
 #include "common/render/timezone.h"
+#include "common/token/client_ip.h"
 #include "common/token/key_ring.h"
 #include "common/token/token.h"
 #include "master/store/store.h"
@@ -42,14 +43,15 @@ class Generator {
   // stored if missing); older epochs than the previous one are left out.
   StatusOr<KeyRing> Keys();
   // A fresh encoded filename for device `mac` (canonical) bound to
-  // `client_ip`, ending ".xml" or ".cfg" after its template's content type.
+  // `client_ip` (IPv4 or IPv6; callers check it with CheckBindable), ending
+  // ".xml" or ".cfg" after its template's content type.
   // NOT_FOUND for an unknown device unless a default class serves those
   // (`*stand_in` is then set). Uses a key ring at most a second old.
-  StatusOr<std::string> Filename(const std::string& mac, uint32_t client_ip,
+  StatusOr<std::string> Filename(const std::string& mac, const ClientIp& client_ip,
                                  bool* stand_in = nullptr);
   // A dry-run render of the device `mac` (or its default-class stand-in)
   // for a request from `client_ip`.
-  StatusOr<v1::RenderResponse> Render(std::string_view mac, uint32_t client_ip,
+  StatusOr<v1::RenderResponse> Render(std::string_view mac, const ClientIp& client_ip,
                                       const std::string& server);
 
  private:

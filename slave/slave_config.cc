@@ -35,6 +35,16 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(t.GetDuration("timeout", std::chrono::milliseconds(10),
                                          std::chrono::seconds(255), &c.tftp.session.timeout));
   PROVISOR_RETURN_IF_ERROR(t.GetInt("retries", 0, 100, &retries));
+  Duration max_timeout = std::chrono::seconds(c.tftp.option_limits.max_timeout_s);
+  PROVISOR_RETURN_IF_ERROR(t.GetDuration("max_timeout", std::chrono::seconds(1),
+                                         std::chrono::seconds(255), &max_timeout));
+  if (max_timeout % std::chrono::seconds(1) != Duration::zero()) {
+    return InvalidArgumentError(
+        "tftp.max_timeout must be whole seconds (RFC 2349 timeouts are), e.g. \"10s\"");
+  }
+  PROVISOR_RETURN_IF_ERROR(t.GetDuration("max_session_lifetime", std::chrono::seconds(1),
+                                         std::chrono::hours(24),
+                                         &c.tftp.session.max_lifetime));
   PROVISOR_RETURN_IF_ERROR(t.GetInt("max_sessions", 0, 10'000'000, &max_sessions));
   PROVISOR_RETURN_IF_ERROR(t.GetInt("max_sessions_per_ip", 0, 10'000'000, &per_client));
   PROVISOR_RETURN_IF_ERROR(t.GetInt("threads", 0, 256, &threads));
@@ -43,6 +53,8 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR(t.Finish());
   c.tftp.option_limits.max_blksize = static_cast<uint32_t>(max_blksize);
   c.tftp.option_limits.max_windowsize = static_cast<uint32_t>(max_windowsize);
+  c.tftp.option_limits.max_timeout_s = static_cast<uint32_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(max_timeout).count());
   c.tftp.session.max_retries = static_cast<uint32_t>(retries);
   c.tftp.session.rollover_to = static_cast<uint16_t>(rollover);
   c.tftp.max_sessions = static_cast<size_t>(max_sessions);

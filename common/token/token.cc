@@ -10,13 +10,20 @@
 namespace provisor {
 namespace {
 
-constexpr uint8_t kVersion = 1;
-constexpr size_t kHeader = 1 + 4;  // version, epoch: associated data
+// The first byte of every token. Format 1 (no suffix in the claims, IPv4
+// only) is no longer accepted.
+constexpr uint8_t kFormatV4 = 2;
+constexpr uint8_t kFormatV6 = 3;
+constexpr size_t kHeader = 1 + 4;  // format, epoch: associated data
 constexpr size_t kNonce = 12;
-constexpr size_t kPlain = 6 + 4 + 4 + 1;
 constexpr size_t kTag = 16;
-constexpr size_t kTokenBytes = kHeader + kNonce + kPlain + kTag;  // 48
-static_assert((kTokenBytes * 8 + 4) / 5 == kTokenChars);
+constexpr size_t kMaxPlain = 6 + 16 + 4 + 1;
+constexpr size_t PlainSize(size_t ip_bytes) { return 6 + ip_bytes + 4 + 1; }
+constexpr size_t TokenBytes(size_t ip_bytes) {
+  return kHeader + kNonce + PlainSize(ip_bytes) + kTag;
+}
+static_assert(TokenBytes(4) == 48 && (TokenBytes(4) * 8 + 4) / 5 == kTokenChars);
+static_assert(TokenBytes(16) == 60 && (TokenBytes(16) * 8 + 4) / 5 == kTokenCharsV6);
 
 struct CtxFree {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
@@ -33,6 +40,9 @@ uint32_t GetU32(const uint8_t* p) {
   return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
 }
 
+// The shape of a suffix in a requested name (lower-cased): "" or '.' and
+// 1..7 letters or digits. Whether it is the token's own is checked after
+// the token is authenticated.
 bool ValidSuffix(std::string_view suffix) {
   if (suffix.empty()) return true;
   if (suffix.size() > kMaxTokenSuffix || suffix[0] != '.') return false;
@@ -42,9 +52,18 @@ bool ValidSuffix(std::string_view suffix) {
   return suffix.size() > 1;
 }
 
+constexpr size_t kSuffixCount = sizeof(kTokenSuffixes) / sizeof(kTokenSuffixes[0]);
+
+int SuffixIndex(std::string_view suffix) {
+  for (size_t i = 0; i < kSuffixCount; ++i) {
+    if (kTokenSuffixes[i] == suffix) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 }  // namespace
 
-TokenClaims ClaimsFor(std::string_view mac, uint32_t client_ip, WallTime now) {
+TokenClaims ClaimsFor(std::string_view mac, const ClientIp& client_ip, WallTime now) {
   TokenClaims claims;
   auto nibble = [](char c) {
     return static_cast<uint8_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
@@ -79,6 +98,7 @@ std::string_view TokenRefusalName(TokenRefusal r) {
     case TokenRefusal::kTooOld: return "too_old";
     case TokenRefusal::kFromFuture: return "from_future";
     case TokenRefusal::kWrongClientIp: return "wrong_client_ip";
+    case TokenRefusal::kWrongSuffix: return "wrong_suffix";
     case TokenRefusal::kCount: break;
   }
   return "unknown";
@@ -86,24 +106,32 @@ std::string_view TokenRefusalName(TokenRefusal r) {
 
 StatusOr<std::string> MintToken(const KeyRing& ring, uint32_t epoch, const TokenClaims& claims,
                                 std::string_view suffix) {
-  if (!ValidSuffix(suffix)) {
+  const int suffix_index = SuffixIndex(suffix);
+  if (suffix_index < 0) {
+    std::string known;
+    for (size_t i = 1; i < kSuffixCount; ++i) known += " " + std::string(kTokenSuffixes[i]);
     return InvalidArgumentError("token suffix '" + std::string(suffix) +
-                                "' must be '.' and up to 7 lower-case letters or digits");
+                                "' is not one of: (none)" + known);
   }
   const TokenKey* key = ring.Find(epoch);
   if (key == nullptr) {
     return FailedPreconditionError("no token key for epoch " + std::to_string(epoch));
   }
-  uint8_t out[kTokenBytes];
-  out[0] = kVersion;
+  const bool v6 = claims.client_ip.is_v6();
+  const size_t ip_bytes = v6 ? 16 : 4;
+  const size_t plain_size = PlainSize(ip_bytes);
+  const size_t token_bytes = TokenBytes(ip_bytes);
+  uint8_t out[TokenBytes(16)];
+  out[0] = v6 ? kFormatV6 : kFormatV4;
   PutU32(out + 1, epoch);
   uint8_t* nonce = out + kHeader;
   if (RAND_bytes(nonce, kNonce) != 1) return InternalError("RAND_bytes failed");
-  uint8_t plain[kPlain];
+  uint8_t plain[kMaxPlain];
   std::copy(claims.mac.begin(), claims.mac.end(), plain);
-  PutU32(plain + 6, claims.client_ip);
-  PutU32(plain + 10, claims.issued_unix);
-  plain[14] = claims.flags;
+  const std::array<uint8_t, 16>& ip = claims.client_ip.bytes();
+  std::copy(ip.end() - ip_bytes, ip.end(), plain + 6);
+  PutU32(plain + 6 + ip_bytes, claims.issued_unix);
+  plain[10 + ip_bytes] = static_cast<uint8_t>(suffix_index);
 
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
@@ -111,31 +139,34 @@ StatusOr<std::string> MintToken(const KeyRing& ring, uint32_t epoch, const Token
   if (!ctx ||
       EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->key.data(), nonce) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, out, kHeader) != 1 ||
-      EVP_EncryptUpdate(ctx.get(), cipher, &len, plain, kPlain) != 1 ||
+      EVP_EncryptUpdate(ctx.get(), cipher, &len, plain, static_cast<int>(plain_size)) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), cipher + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, cipher + kPlain) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, cipher + plain_size) != 1) {
     return InternalError("AES-GCM encryption failed");
   }
-  return Base32Encode(std::string_view(reinterpret_cast<char*>(out), kTokenBytes)) +
+  return Base32Encode(std::string_view(reinterpret_cast<char*>(out), token_bytes)) +
          std::string(suffix);
 }
 
 TokenCheck VerifyToken(const KeyRing& ring, const TokenPolicy& policy, std::string_view filename,
-                       uint32_t client_ip, WallTime now) {
+                       const ClientIp& client_ip, WallTime now) {
   TokenCheck check;
   if (!filename.empty() && filename.front() == '/') filename.remove_prefix(1);
   size_t dot = filename.find('.');
   std::string_view body = filename.substr(0, dot);
+  std::string suffix;
   if (dot != std::string_view::npos) {
-    std::string suffix(filename.substr(dot));
+    suffix = filename.substr(dot);
     for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!ValidSuffix(suffix)) return check;
   }
-  if (body.size() != kTokenChars) return check;
+  if (body.size() != kTokenChars && body.size() != kTokenCharsV6) return check;
   std::optional<std::string> decoded = Base32Decode(body);
-  if (!decoded || decoded->size() != kTokenBytes) return check;
+  if (!decoded) return check;
   const auto* in = reinterpret_cast<const uint8_t*>(decoded->data());
-  if (in[0] != kVersion) return check;
+  const size_t ip_bytes = in[0] == kFormatV4 ? 4 : in[0] == kFormatV6 ? 16 : 0;
+  if (ip_bytes == 0 || decoded->size() != TokenBytes(ip_bytes)) return check;
+  const size_t plain_size = PlainSize(ip_bytes);
   const uint32_t epoch = GetU32(in + 1);
   check.epoch = epoch;
 
@@ -151,9 +182,10 @@ TokenCheck VerifyToken(const KeyRing& ring, const TokenPolicy& policy, std::stri
     return check;
   }
 
-  uint8_t plain[kPlain];
+  uint8_t plain[kMaxPlain];
   uint8_t tag[kTag];
-  std::copy(in + kHeader + kNonce + kPlain, in + kTokenBytes, tag);
+  const uint8_t* cipher = in + kHeader + kNonce;
+  std::copy(cipher + plain_size, cipher + plain_size + kTag, tag);
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   int len = 0;
   // EVP_DecryptFinal_ex compares the tag in constant time (CRYPTO_memcmp).
@@ -161,16 +193,23 @@ TokenCheck VerifyToken(const KeyRing& ring, const TokenPolicy& policy, std::stri
       EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key->key.data(),
                          in + kHeader) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, in, kHeader) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), plain, &len, in + kHeader + kNonce, kPlain) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), plain, &len, cipher, static_cast<int>(plain_size)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, tag) != 1 ||
       EVP_DecryptFinal_ex(ctx.get(), plain + len, &len) != 1) {
     check.refusal = TokenRefusal::kBadTag;
     return check;
   }
   std::copy(plain, plain + 6, check.claims.mac.begin());
-  check.claims.client_ip = GetU32(plain + 6);
-  check.claims.issued_unix = GetU32(plain + 10);
-  check.claims.flags = plain[14];
+  if (ip_bytes == 4) {
+    check.claims.client_ip = ClientIp::V4(GetU32(plain + 6));
+  } else {
+    std::array<uint8_t, 16> ip;
+    std::copy(plain + 6, plain + 22, ip.begin());
+    check.claims.client_ip = ClientIp::V6(ip);
+  }
+  check.claims.issued_unix = GetU32(plain + 6 + ip_bytes);
+  const uint8_t suffix_index = plain[10 + ip_bytes];
+  if (suffix_index < kSuffixCount) check.suffix = kTokenSuffixes[suffix_index];
 
   const int64_t now_s =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
@@ -183,8 +222,13 @@ TokenCheck VerifyToken(const KeyRing& ring, const TokenPolicy& policy, std::stri
     check.refusal = TokenRefusal::kTooOld;
     return check;
   }
-  if (policy.bind_client_ip && check.claims.client_ip != client_ip) {
+  if (policy.bind_client_ip && !(check.claims.client_ip == client_ip)) {
     check.refusal = TokenRefusal::kWrongClientIp;
+    return check;
+  }
+  // An index this slave does not know (a newer master's) matches nothing.
+  if (suffix_index >= kSuffixCount || check.suffix != suffix) {
+    check.refusal = TokenRefusal::kWrongSuffix;
     return check;
   }
   check.refusal = TokenRefusal::kNone;

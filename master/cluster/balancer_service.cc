@@ -1,6 +1,5 @@
 #include "master/cluster/balancer_service.h"
 
-#include <arpa/inet.h>
 #include <prometheus/histogram.h>
 
 #include <chrono>
@@ -45,14 +44,16 @@ grpc::Status BalancerService::Answer(const v1::NextServerRequest* request,
     counters_.bad_request.fetch_add(1, std::memory_order_relaxed);
     return ToGrpc(InvalidArgumentError("mac: " + mac.status().message()));
   }
-  in_addr client{};
-  if (inet_pton(AF_INET, request->client_ip().c_str(), &client) != 1) {
+  // IPv4 or IPv6 (::ffff:a.b.c.d is the IPv4 address); never a wildcard,
+  // broadcast or multicast address, which would bind the token to nobody
+  // or to anybody.
+  StatusOr<ClientIp> client = ParseBindableClientIp(request->client_ip());
+  if (!client.ok()) {
     counters_.bad_request.fetch_add(1, std::memory_order_relaxed);
-    return ToGrpc(InvalidArgumentError("client_ip '" + request->client_ip() +
-                                       "' is not an IPv4 address"));
+    return ToGrpc(client.status());
   }
   bool stand_in = false;
-  StatusOr<std::string> filename = generator_->Filename(*mac, ntohl(client.s_addr), &stand_in);
+  StatusOr<std::string> filename = generator_->Filename(*mac, *client, &stand_in);
   if (!filename.ok()) {
     if (filename.status().code() == StatusCode::kNotFound) {
       counters_.unknown_device.fetch_add(1, std::memory_order_relaxed);
@@ -70,9 +71,7 @@ grpc::Status BalancerService::Answer(const v1::NextServerRequest* request,
     counters_.default_class.fetch_add(1, std::memory_order_relaxed);
     response->set_default_class(true);
   } else if (request->ack() && bindings_ != nullptr) {
-    char ip[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &client, ip, sizeof(ip));
-    bindings_->Record(*mac, ip);
+    bindings_->Record(*mac, client->ToString());
   }
   response->set_server(pick->host);
   response->set_port(pick->port);

@@ -46,19 +46,16 @@ class SnapshotSource final : public EntitySource {
   const GenerationSnapshot& s_;
 };
 
-uint32_t Ipv4(const SocketAddress& a) {
-  if (a.family() != AF_INET) return 0;
-  return ntohl(reinterpret_cast<const sockaddr_in*>(a.sockaddr_ptr())->sin_addr.s_addr);
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
-static_assert(static_cast<int>(FetchRefusal::kTokenWrongClientIp) + 1 ==
-              static_cast<int>(TokenRefusal::kWrongClientIp));
+static_assert(static_cast<int>(FetchRefusal::kTokenWrongSuffix) + 1 ==
+              static_cast<int>(TokenRefusal::kWrongSuffix));
+static_assert(static_cast<int>(TokenRefusal::kWrongSuffix) + 1 ==
+              static_cast<int>(TokenRefusal::kCount));
 static_assert(static_cast<int>(FetchRefusal::kTokenMalformed) + 1 ==
               static_cast<int>(TokenRefusal::kMalformed));
 
@@ -73,6 +70,7 @@ std::string_view FetchRefusalName(FetchRefusal r) {
     case FetchRefusal::kTokenTooOld: return "token_too_old";
     case FetchRefusal::kTokenFromFuture: return "token_from_future";
     case FetchRefusal::kTokenWrongClientIp: return "token_wrong_client_ip";
+    case FetchRefusal::kTokenWrongSuffix: return "token_wrong_suffix";
     case FetchRefusal::kDeviceUnknown: return "device_unknown";
     case FetchRefusal::kDeviceSuspended: return "device_suspended";
     case FetchRefusal::kNativeNameRefused: return "native_name_refused";
@@ -95,7 +93,7 @@ tftp::FetchResult GenerationProvider::Refuse(FetchRefusal r) {
 
 std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
                                                  std::string_view name,
-                                                 const SocketAddress& client) const {
+                                                 const ClientIp& client) const {
   const std::string lower = Lower(name);
   // Every run of 12 hex digits is a candidate MAC.
   for (size_t i = 0; i + 12 <= lower.size(); ++i) {
@@ -117,7 +115,8 @@ std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
         if (expected == lower) listed = true;
       }
       if (!listed) continue;
-      if (device.last_binding().ip() != client.HostString()) continue;
+      StatusOr<ClientIp> bound = ClientIp::Parse(device.last_binding().ip());
+      if (!bound.ok() || !(*bound == client)) continue;
       return *mac;
     }
     i = j;
@@ -129,7 +128,9 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   std::shared_ptr<const GenerationSnapshot> snap = snapshots_->Get();
   if (snap == nullptr) return Refuse(FetchRefusal::kNoData);
   const WallTime now = clock_->WallNow();
-  const uint32_t client_ip = Ipv4(client);
+  // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d: that is
+  // the IPv4 address the token was minted for.
+  const ClientIp client_ip = ClientIp::FromSocketAddress(client);
 
   std::string mac;
   TokenCheck check = VerifyToken(snap->keys, snap->tokens, name, client_ip, now);
@@ -137,10 +138,10 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
     mac = ClaimsMac(check.claims);
   } else if (check.refusal == TokenRefusal::kMalformed) {
     if (!options_.native_names) return Refuse(FetchRefusal::kTokenMalformed);
-    mac = NativeNameDevice(*snap, name, client);
+    mac = NativeNameDevice(*snap, name, client_ip);
     if (mac.empty()) return Refuse(FetchRefusal::kNativeNameRefused);
   } else {
-    // TokenRefusal and FetchRefusal share their first seven reasons.
+    // TokenRefusal and FetchRefusal share their first eight reasons.
     return Refuse(static_cast<FetchRefusal>(static_cast<int>(check.refusal) - 1));
   }
 

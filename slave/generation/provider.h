@@ -52,6 +52,7 @@ enum class FetchRefusal {
   kTokenTooOld,
   kTokenFromFuture,
   kTokenWrongClientIp,
+  kTokenWrongSuffix,   // a genuine token asked for with another suffix than minted
   kDeviceUnknown,
   kDeviceSuspended,
   kNativeNameRefused,  // native names off, not the model's, or not from the bound IP
@@ -98,7 +99,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   tftp::FetchResult Refuse(FetchRefusal r);
   // The device a native name designates, or an empty string.
   std::string NativeNameDevice(const GenerationSnapshot& snap, std::string_view name,
-                               const SocketAddress& client) const;
+                               const ClientIp& client) const;
 
   const SnapshotHolder* snapshots_;
   ProviderOptions options_;

@@ -54,7 +54,8 @@ Negotiated NegotiateOptions(const Request& request, const OptionLimits& limits,
         n.accepted.emplace_back("tsize", std::to_string(transfer_size));
         break;
       case OptionKind::kTimeout:
-        if (!numeric || value < 1 || value > 255) continue;
+        // Refused, not lowered: see the header (RFC 2349).
+        if (!numeric || value < 1 || value > 255 || value > limits.max_timeout_s) continue;
         n.timeout_s = static_cast<uint32_t>(value);
         n.accepted.emplace_back("timeout", std::to_string(n.timeout_s));
         break;

@@ -6,7 +6,14 @@
 //   a repeated option counts once (the first one);
 // - blksize below 8 or not a number is ignored (default 512 stays); above
 //   the server's cap it is lowered to the cap (a client asks for a maximum);
-// - timeout outside 1..255 or not a number is ignored;
+// - timeout outside 1..255 or not a number is ignored; above the server's
+//   max_timeout it is refused (left out of the OACK, so the server's own
+//   retransmission timeout applies). It is not lowered: RFC 2349 says the
+//   OACK's timeout "must match the value specified by the client", so a
+//   server that will not use the client's value may only decline the
+//   option, and RFC 2347 lets it leave out any option it does not accept.
+//   Without the cap a client picks how long a dead session is kept
+//   (timeout=255 and 5 retries: about 25 minutes);
 // - windowsize 0 or not a number is ignored; above the cap it is lowered;
 // - tsize is answered with the real size of the transfer;
 // - the OACK lists exactly the accepted options, in request order, with
@@ -27,6 +34,7 @@ namespace provisor::tftp {
 struct OptionLimits {
   uint32_t max_blksize = 1468;   // 8..65464
   uint32_t max_windowsize = 64;  // 1..65535
+  uint32_t max_timeout_s = 10;   // 1..255: a larger timeout request is refused
 };
 
 enum class OptionKind { kBlksize = 0, kTsize, kTimeout, kWindowsize, kCount };

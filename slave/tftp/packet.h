@@ -94,6 +94,11 @@ struct ParseResult {
   ParseError error = ParseError::kNone;
   ParsedPacket packet;
   bool ok() const { return error == ParseError::kNone; }
+  // Any datagram with the ERROR opcode, well-formed or not (too short for
+  // its code, or a message without its NUL): packet.opcode is kError and
+  // packet.error_code is set when the code is there. A peer's ERROR ends a
+  // transfer and is never answered, whatever its shape.
+  bool is_error() const { return packet.opcode == Opcode::kError; }
 };
 
 // Parses any TFTP datagram.

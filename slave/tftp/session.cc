@@ -12,6 +12,7 @@ std::string_view OutcomeName(Outcome o) {
     case Outcome::kOptionRefused: return "option_refused";
     case Outcome::kClientError: return "client_error";
     case Outcome::kIllegalOperation: return "illegal_operation";
+    case Outcome::kLifetimeExceeded: return "lifetime_exceeded";
     case Outcome::kAborted: return "aborted";
     case Outcome::kCount: break;
   }
@@ -35,6 +36,7 @@ TftpSession::TftpSession(const SessionConfig& config, const SocketAddress& peer,
                                       : config.timeout) {}
 
 void TftpSession::Start(MonoTime now, Outbox& out) {
+  end_of_life_ = now + config_.max_lifetime;
   if (options_.needs_oack()) {
     awaiting_oack_ack_ = true;
     SendOack(out);
@@ -88,13 +90,27 @@ void TftpSession::OnDatagram(const SocketAddress& from, std::span<const uint8_t>
   if (!(from == peer_)) {
     ++stats_.foreign_tid;
     // Never answer an ERROR with an ERROR (no ping-pong between two servers).
-    if (!(parsed.ok() && parsed.packet.opcode == Opcode::kError)) {
+    if (!parsed.is_error()) {
       std::vector<uint8_t> error;
       AppendError(ErrorCode::kUnknownTid, "Unknown transfer ID", error);
       out.AppendBytes(error, from);
     }
     return;
   }
+  if (parsed.is_error()) {
+    // Any ERROR from the peer ends the transfer, well-formed or not, and is
+    // never answered.
+    if (!parsed.ok()) {
+      ++stats_.malformed;
+      Finish(Outcome::kClientError);
+    } else {
+      Finish(awaiting_oack_ack_ && parsed.packet.error_code == ErrorCode::kOptionRefused
+                 ? Outcome::kOptionRefused
+                 : Outcome::kClientError);
+    }
+    return;
+  }
+  if (EndIfExpired(now, out)) return;
   if (!parsed.ok()) {
     if (parsed.error == ParseError::kUnknownOpcode) {
       std::vector<uint8_t> error;
@@ -110,10 +126,7 @@ void TftpSession::OnDatagram(const SocketAddress& from, std::span<const uint8_t>
     case Opcode::kAck:
       HandleAck(parsed.packet.block, now, out);
       return;
-    case Opcode::kError:
-      Finish(awaiting_oack_ack_ && parsed.packet.error_code == ErrorCode::kOptionRefused
-                 ? Outcome::kOptionRefused
-                 : Outcome::kClientError);
+    case Opcode::kError:  // handled above
       return;
     case Opcode::kRrq:
     case Opcode::kWrq:
@@ -169,9 +182,19 @@ void TftpSession::HandleAck(uint16_t wire_block, MonoTime now, Outbox& out) {
   Arm(now);
 }
 
+bool TftpSession::EndIfExpired(MonoTime now, Outbox& out) {
+  if (now < end_of_life_) return false;
+  std::vector<uint8_t> error;
+  AppendError(ErrorCode::kNotDefined, "Transfer time limit exceeded", error);
+  out.AppendBytes(error);
+  Finish(Outcome::kLifetimeExceeded);
+  return true;
+}
+
 void TftpSession::OnTimer(MonoTime now, Outbox& out) {
   if (done()) return;
   if (now < deadline_) return;
+  if (EndIfExpired(now, out)) return;
   if (++retries_ > config_.max_retries) {
     Finish(Outcome::kTimeout);
     return;

@@ -5,7 +5,9 @@
 //
 // Behaviour:
 // - With accepted options it sends an OACK and waits for ACK 0; otherwise it
-//   starts with DATA 1. ERROR 8 (or any ERROR) from the client ends it quietly.
+//   starts with DATA 1. ERROR 8 (or any ERROR) from the client ends it
+//   quietly; so does a malformed ERROR (too short, or its message without
+//   the NUL), which is counted as malformed too.
 // - It sends `windowsize` blocks, then waits. An ACK for block k of the
 //   window moves the window to start at k+1. A duplicate ACK (one for the
 //   block already acknowledged) never causes a resend (Sorcerer's Apprentice);
@@ -18,11 +20,15 @@
 //   that sender and does not disturb the transfer. A request/DATA/OACK or an
 //   unknown opcode from the peer gets ERROR 4 and ends the transfer; a
 //   malformed ACK is dropped and counted.
+// - A session lives at most `max_lifetime` from Start(), however the client
+//   paces its ACKs: then it sends ERROR 0 and ends (kLifetimeExceeded). The
+//   deadline is never later than that moment.
 //
 // Thread-safety: not thread-safe; driven by one loop.
 #ifndef PROVISOR_SLAVE_TFTP_SESSION_H_
 #define PROVISOR_SLAVE_TFTP_SESSION_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 
@@ -38,6 +44,9 @@ struct SessionConfig {
   Duration timeout = std::chrono::seconds(1);  // unless the client negotiates one
   uint32_t max_retries = 5;                      // consecutive timeouts tolerated
   uint16_t rollover_to = 0;                      // block number after 65535: 0 or 1
+  // Hard cap on a transfer's duration. 30 minutes moves 90 MB at 512-byte
+  // blocks with a 10 ms round trip, 260 MB at 1468-byte blocks.
+  Duration max_lifetime = std::chrono::minutes(30);
 };
 
 enum class Outcome {
@@ -47,6 +56,7 @@ enum class Outcome {
   kOptionRefused,     // client answered the OACK with ERROR 8
   kClientError,       // client sent another ERROR
   kIllegalOperation,  // client sent a packet that has no place in a read
+  kLifetimeExceeded,  // still running at max_lifetime: ended with ERROR 0
   kAborted,           // server shut down
   kCount,
 };
@@ -94,7 +104,9 @@ class TftpSession {
   void SendWindow(Outbox& out, bool retransmit);
   void HandleAck(uint16_t wire_block, MonoTime now, Outbox& out);
   void Finish(Outcome outcome) { outcome_ = outcome; }
-  void Arm(MonoTime now) { deadline_ = now + timeout_; }
+  void Arm(MonoTime now) { deadline_ = std::min(now + timeout_, end_of_life_); }
+  // Ends the session with ERROR 0 if it has reached its lifetime.
+  bool EndIfExpired(MonoTime now, Outbox& out);
 
   const SessionConfig config_;
   const SocketAddress peer_;
@@ -108,6 +120,7 @@ class TftpSession {
   uint64_t highest_sent_ = 0; // highest block index sent so far
   uint32_t retries_ = 0;
   MonoTime deadline_{};
+  MonoTime end_of_life_ = MonoTime::max();  // Start() + max_lifetime
   Outcome outcome_ = Outcome::kInProgress;
   SessionStats stats_;
 };

@@ -184,6 +184,12 @@ void TftpWorker::HandleDatagram(Listener* listener, const Received& datagram) {
   ParseResult parsed = Parse(datagram.bytes);
   if (!parsed.ok()) {
     counters_.AddParseError(parsed.error);
+    if (parsed.is_error()) {
+      // A malformed ERROR for a transfer that no longer exists: never
+      // answer an ERROR, whatever its shape.
+      counters_.Add(Counter::kIgnoredOnListener);
+      return;
+    }
     counters_.Add(Counter::kRefusedBadRequest);
     ReplyFromListener(listener, datagram, ErrorCode::kIllegalOperation,
                       std::string("Illegal TFTP operation: ") +
@@ -415,7 +421,7 @@ void TftpWorker::OnIdlePortReadable(Port* port) {
   counters_.Add(Counter::kForeignTid);
   ParseResult parsed =
       Parse(std::span<const uint8_t>(transfer_buffer_.data(), static_cast<size_t>(n)));
-  if (parsed.ok() && parsed.packet.opcode == Opcode::kError) return;  // never answer an ERROR
+  if (parsed.is_error()) return;  // never answer an ERROR, malformed or not
   outbox_.Clear();
   scratch_.clear();
   AppendError(ErrorCode::kUnknownTid, "Unknown transfer ID", scratch_);

@@ -90,6 +90,46 @@ TEST_CASE("atftp with and without options") {
   }
 }
 
+TEST_CASE("atftp asking for timeout 255: the option is declined and the file still arrives") {
+  RequireProgram("atftp");
+  auto slave = StartDiagSlave();  // max_timeout defaults to 10 s
+  for (const std::vector<std::string>& options :
+       std::vector<std::vector<std::string>>{{"--option", "timeout 255"},
+                                             {"--option", "timeout 255", "--option", "tsize 0"},
+                                             {"--option", "timeout 10", "--option", "tsize 0"}}) {
+    std::vector<std::string> argv = {"atftp", "--verbose"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    argv.insert(argv.end(), {"-g", "-r", "diag/3000/x", "-l", "out", "127.0.0.1",
+                             Port(slave->tftp)});
+    CommandResult r = RunCommand(argv, std::chrono::seconds(30), "", slave->dir.path());
+    INFO(options[1] << ": " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(slave->dir.ReadFile("out") == DiagnosticBytes(3000));
+  }
+}
+
+TEST_CASE("max_session_lifetime: curl at blksize 8 is cut off with ERROR 0") {
+  RequireProgram("curl");
+  auto slave = StartDiagSlave("max_session_lifetime = \"1s\"");
+  // 4 MB in 8-byte blocks is 500,000 round trips: far more than a second.
+  CommandResult r = RunCommand({"curl", "-sS", "-o", "out", "--tftp-blksize", "8",
+                                "tftp://127.0.0.1:" + Port(slave->tftp) + "/diag/4000000/x"},
+                               std::chrono::seconds(30), "", slave->dir.path());
+  INFO(r.out << r.err);
+  // 71 is CURLE_TFTP_ILLEGAL, curl's code for a server's ERROR 0 or 4 (its
+  // message text is not the server's); a timeout would be 28.
+  CHECK(r.exit_code == 71);
+  CHECK(slave->dir.ReadFile("out").size() < 4'000'000);
+  // The same file at a normal block size is well inside the default lifetime.
+  auto normal = StartDiagSlave();
+  CommandResult ok = RunCommand({"curl", "-sS", "-o", "out", "--tftp-blksize", "1428",
+                                 "tftp://127.0.0.1:" + Port(normal->tftp) + "/diag/4000000/x"},
+                                std::chrono::seconds(60), "", normal->dir.path());
+  INFO(ok.err);
+  REQUIRE(ok.exit_code == 0);
+  CHECK(normal->dir.ReadFile("out") == DiagnosticBytes(4'000'000));
+}
+
 TEST_CASE("curl tftp:// default, with --tftp-blksize 1428, and over IPv6") {
   RequireProgram("curl");
   auto slave = StartDiagSlave("", {"127.0.0.1:0", "[::1]:0"});

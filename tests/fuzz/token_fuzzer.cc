@@ -1,6 +1,7 @@
 // Fuzzes the filename-token decoder the slave runs on every request: any
-// name is refused with a reason or accepted, never a crash; base32 decoding
-// is the inverse of encoding.
+// name (IPv4 and IPv6 shapes) is refused with a reason or accepted, never a
+// crash, and never accepted for both an IPv4 and an IPv6 client; base32
+// decoding is the inverse of encoding.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -22,8 +23,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return r;
   }();
   WallTime now(std::chrono::seconds(1'000'000ull * 1800 + 60));
-  TokenCheck check = VerifyToken(*ring, TokenPolicy{}, name, 0x0a010203, now);
+  TokenCheck check = VerifyToken(*ring, TokenPolicy{}, name, ClientIp::V4(0x0a010203), now);
   if (check.ok() && check.epoch != 1'000'000) abort();
+  static const ClientIp v6 = *ClientIp::Parse("2001:db8::10");
+  TokenCheck check6 = VerifyToken(*ring, TokenPolicy{}, name, v6, now);
+  if (check.ok() && check6.ok()) abort();  // no token is valid for both families
+  if (check6.ok() && check6.suffix.size() > kMaxTokenSuffix) abort();
   if (auto decoded = Base32Decode(name)) {
     std::string again = Base32Encode(*decoded);
     for (size_t i = 0; i < name.size(); ++i) {

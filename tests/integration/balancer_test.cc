@@ -76,6 +76,65 @@ TEST_CASE("next-server names an up slave and a filename that slave serves") {
   CHECK(m.Ctl({"next-server", "--mac", kMac}).exit_code == 2);
 }
 
+// curl tftp://[host]:port/name: the bytes, or "ERROR: ..." with curl's words.
+std::string CurlFetch(const std::string& host, uint16_t port, const std::string& name) {
+  testing::TempDir out;
+  CommandResult r = testing::RunCommand(
+      {"curl", "-sS", "-g", "-o", out.path() + "/file",
+       "tftp://" + host + ":" + std::to_string(port) + "/" + name},
+      std::chrono::seconds(30));
+  if (r.exit_code != 0) return "ERROR: " + r.err;
+  return out.ReadFile("file");
+}
+
+TEST_CASE("next-server binds IPv6 clients and refuses wildcard, broadcast and multicast IPs") {
+  MasterProcess m;
+  testing::ImportExamples(m, PROVISOR_SOURCE_DIR);
+  SlaveProcess v4("s4", m.address);
+  SlaveProcess v6("s6", m.address, "", {}, "[::1]:0");
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"s4", "s6"}); }));
+
+  for (const char* ip : {"0.0.0.0", "255.255.255.255", "224.0.0.1", "::", "ff02::1",
+                         "::ffff:0.0.0.0"}) {
+    INFO(ip);
+    CommandResult r = m.Ctl({"next-server", "--mac", kMac, "--ip", ip});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("client_ip '" + std::string(ip) + "' refused: ") != std::string::npos);
+    CommandResult render = m.Ctl({"render", "--mac", kMac, "--ip", ip});
+    CHECK(render.exit_code == 1);
+    CHECK(render.err.find("client_ip '" + std::string(ip) + "' refused: ") != std::string::npos);
+  }
+  CommandResult garbage = m.Ctl({"next-server", "--mac", kMac, "--ip", "::1::2"});
+  CHECK(garbage.err.find("client_ip '::1::2' is not an IPv4 or IPv6 address") !=
+        std::string::npos);
+
+  // An IPv6 client gets a 96-character token bound to its address; the
+  // slave serves it over IPv6 and nowhere else.
+  auto ask = [&](const std::string& ip) {
+    CommandResult r = m.Ctl({"next-server", "--mac", kMac, "--ip", ip});
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out).at("filename").get<std::string>();
+  };
+  const std::string for_v6 = ask("::1");
+  CHECK(for_v6.size() == 96 + 4);
+  const std::string served = CurlFetch("[::1]", v6.tftp.port(), for_v6);
+  CHECK(served.rfind("ERROR", 0) != 0);
+  CHECK(served.size() > 100);
+  CHECK(CurlFetch("127.0.0.1", v4.tftp.port(), for_v6).rfind("ERROR", 0) == 0);
+  // An IPv4 token (also when asked as ::ffff:127.0.0.1) is 81 characters
+  // and is not served to an IPv6 client.
+  const std::string for_v4 = ask("::ffff:127.0.0.1");
+  CHECK(for_v4.size() == 77 + 4);
+  const std::string served_v4 = CurlFetch("127.0.0.1", v4.tftp.port(), for_v4);
+  CHECK(served_v4.rfind("ERROR", 0) != 0);
+  CHECK(served_v4.size() > 100);
+  CHECK(CurlFetch("[::1]", v6.tftp.port(), for_v4).rfind("ERROR", 0) == 0);
+  // The suffix is part of the token: another one is refused.
+  const std::string other_suffix = for_v4.substr(0, 77) + ".cfg";
+  REQUIRE(other_suffix != for_v4);
+  CHECK(CurlFetch("127.0.0.1", v4.tftp.port(), other_suffix).rfind("ERROR", 0) == 0);
+}
+
 TEST_CASE("an unknown MAC gets the default class config unless the master refuses unknown MACs") {
   MasterProcess m;
   testing::ImportExamples(m, PROVISOR_SOURCE_DIR);

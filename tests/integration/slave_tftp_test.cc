@@ -130,8 +130,11 @@ TEST_CASE("refusals: unknown file, write request, malformed and unknown packets"
   CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
   peer.SendTo(slave->tftp, {0, 42, 1, 2, 3});
   CHECK(Expect(peer.Receive(), Opcode::kError).error_code == ErrorCode::kIllegalOperation);
-  // A stray ACK to the listening port is dropped without an answer.
+  // A stray ACK to the listening port is dropped without an answer, and so
+  // is a stray ERROR, even a malformed one (never answer an ERROR).
   peer.SendTo(slave->tftp, {0, 4, 0, 1});
+  peer.SendTo(slave->tftp, {0, 5, 0, 1, 'x'});
+  peer.SendTo(slave->tftp, {0, 5, 0});
   CHECK_FALSE(peer.Receive(std::chrono::milliseconds(300)).has_value());
 }
 
@@ -260,6 +263,62 @@ TEST_CASE("retransmits on timeout, then frees the session") {
   bench::LoadOptions o = OneFetch(slave->tftp, "diag/600/y");
   bench::LoadReport r = bench::RunLoad(o);
   CHECK(r.completed == 1);
+}
+
+TEST_CASE("an ERROR without its NUL ends the transfer and frees its slot") {
+  auto slave = StartDiagSlave("timeout = \"100ms\"\nretries = 20\nmax_sessions = 1");
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/600/x"));
+  auto first = client.Receive();
+  CHECK(Expect(first, Opcode::kData).block == 1);
+  client.SendTo(first->from, {0, 5, 0, 0, 'g', 'o', 'n', 'e'});  // no NUL
+  // No more retransmissions of block 1 (drain any already in flight)...
+  std::optional<UdpPeer::Datagram> late;
+  while ((late = client.Receive(std::chrono::milliseconds(400))).has_value()) {
+    CHECK(Expect(late, Opcode::kData).block == 1);
+  }
+  // ...and the only session slot is free again.
+  bench::LoadReport r = bench::RunLoad(OneFetch(slave->tftp, "diag/600/y"));
+  CHECK(r.completed == 1);
+}
+
+TEST_CASE("timeout=255 is left out of the OACK; the server's timeout applies") {
+  auto slave = StartDiagSlave("timeout = \"100ms\"\nretries = 1\nmax_sessions = 1");
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/3000/x", {{"timeout", "255"}, {"tsize", "0"}}));
+  auto oack = client.Receive();
+  REQUIRE(oack.has_value());
+  CHECK(std::string(oack->bytes.begin(), oack->bytes.end()) == S("\0\6tsize\0" "3000\0"));
+  // One retransmission after 100 ms, then the session is gone: not 255 s.
+  CHECK(Expect(client.Receive(), Opcode::kOack).oack_option_count == 1);
+  CHECK_FALSE(client.Receive(std::chrono::milliseconds(500)).has_value());
+  CHECK(bench::RunLoad(OneFetch(slave->tftp, "diag/600/y")).completed == 1);
+}
+
+TEST_CASE("max_session_lifetime ends a session that is kept alive with ERROR 0") {
+  auto slave = StartDiagSlave(
+      "timeout = \"200ms\"\nretries = 100\nmax_sessions = 1\nmax_session_lifetime = \"1s\"");
+  UdpPeer client;
+  client.SendTo(slave->tftp, Rrq("diag/100000/x"));
+  auto first = client.Receive();
+  CHECK(Expect(first, Opcode::kData).block == 1);
+  // Never acknowledged: block 1 comes back every 200 ms until the lifetime
+  // is over, then ERROR 0 (100 retries would have taken 20 s).
+  int retransmits = 0;
+  std::optional<UdpPeer::Datagram> d;
+  while ((d = client.Receive(std::chrono::seconds(3))).has_value()) {
+    ParseResult r = Parse(d->bytes);
+    REQUIRE(r.ok());
+    if (r.packet.opcode != Opcode::kData) break;
+    ++retransmits;
+  }
+  REQUIRE(d.has_value());
+  ParsedPacket error = Expect(d, Opcode::kError);
+  CHECK(error.error_code == ErrorCode::kNotDefined);
+  CHECK(error.error_message == "Transfer time limit exceeded");
+  CHECK(retransmits >= 2);
+  CHECK(retransmits <= 5);
+  CHECK(bench::RunLoad(OneFetch(slave->tftp, "diag/600/y")).completed == 1);
 }
 
 TEST_CASE("the slave opens no file for writing while it serves") {

@@ -24,6 +24,8 @@ max_sessions = 100
 max_sessions_per_ip = 4
 threads = 1
 rollover = 1
+max_timeout = "30s"
+max_session_lifetime = "5m"
 [diagnostic]
 enabled = true
 )");
@@ -40,6 +42,8 @@ enabled = true
   CHECK(c->tftp.max_sessions == 100);
   CHECK(c->tftp.max_sessions_per_client == 4);
   CHECK(c->tftp.threads == 1);
+  CHECK(c->tftp.option_limits.max_timeout_s == 30);
+  CHECK(c->tftp.session.max_lifetime == std::chrono::minutes(5));
 
   auto d = Load("[diagnostic]\nenabled = true\n");
   REQUIRE(d.ok());
@@ -47,6 +51,8 @@ enabled = true
   CHECK(d->tftp.option_limits.max_blksize == 1468);
   CHECK(d->tftp.option_limits.max_windowsize == 64);
   CHECK(d->tftp.max_sessions == 20000);
+  CHECK(d->tftp.option_limits.max_timeout_s == 10);
+  CHECK(d->tftp.session.max_lifetime == std::chrono::minutes(30));
   CHECK(d->weight == 100);
 }
 
@@ -61,6 +67,15 @@ TEST_CASE("bad slave configs name what is wrong") {
             .find("tftp_listen") == 0);
   CHECK(Load("[tftp]\ntimeout = \"soon\"\n[diagnostic]\nenabled = true\n").status().message() ==
         "slave.toml: tftp.timeout: 'soon' is not a duration (examples: 500ms, 2s, 30m, 1h)");
+  CHECK(Load("[tftp]\nmax_timeout = 256\n[diagnostic]\nenabled = true\n").status().message() ==
+        "slave.toml: tftp.max_timeout is out of range");
+  CHECK(Load("[tftp]\nmax_timeout = \"1500ms\"\n[diagnostic]\nenabled = true\n")
+            .status()
+            .message() ==
+        "tftp.max_timeout must be whole seconds (RFC 2349 timeouts are), e.g. \"10s\"");
+  CHECK(Load("[tftp]\nmax_session_lifetime = 0\n[diagnostic]\nenabled = true\n")
+            .status()
+            .message() == "slave.toml: tftp.max_session_lifetime is out of range");
   CHECK(Load("").status().message() ==
         "master is not set: a slave needs a master, unless [diagnostic] enabled = true");
   CHECK(Load("id = \"s1\"\n").status().message() ==

@@ -1,7 +1,5 @@
 #include "slave/generation/provider.h"
 
-#include <arpa/inet.h>
-
 #include <catch2/catch.hpp>
 
 #include "common/clock.h"
@@ -11,11 +9,7 @@ namespace {
 
 using std::chrono::minutes;
 
-uint32_t Ip(const char* text) {
-  in_addr a;
-  inet_pton(AF_INET, text, &a);
-  return ntohl(a.s_addr);
-}
+ClientIp Ip(const char* text) { return *ClientIp::Parse(text); }
 
 v1::Change Put(uint64_t revision, v1::EntityKind kind, const std::string& key, v1::Entity e) {
   v1::Change c;
@@ -59,14 +53,15 @@ struct Fixture {
     holder.Set(snap);
     options.cluster.server = "10.0.0.5";
   }
-  std::string Token(std::array<uint8_t, 6> mac, const char* ip = "10.1.2.3") {
+  std::string Token(std::array<uint8_t, 6> mac, const char* ip = "10.1.2.3",
+                    std::string_view suffix = ".cfg") {
     KeyRing ring(minutes(30));
     ring.Put(key);
     TokenClaims claims;
     claims.mac = mac;
     claims.client_ip = Ip(ip);
     claims.issued_unix = 1'800'000'000;
-    return *MintToken(ring, epoch, claims, ".cfg");
+    return *MintToken(ring, epoch, claims, suffix);
   }
   tftp::FetchResult Fetch(GenerationProvider& p, const std::string& name,
                           const char* from = "10.1.2.3:5000") {
@@ -113,6 +108,18 @@ TEST_CASE("every refusal is counted and answered with ERROR 1 only") {
   refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x02}), FetchRefusal::kDeviceSuspended);
   refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenWrongClientIp,
           "10.9.9.9:5000");
+  // IPv6 clients are not "0.0.0.0": a token minted for 0.0.0.0 serves none.
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}, "0.0.0.0"),
+          FetchRefusal::kTokenWrongClientIp, "[2001:db8::10]:5000");
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenWrongClientIp,
+          "[2001:db8::10]:5000");
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}, "2001:db8::10"),
+          FetchRefusal::kTokenWrongClientIp);
+  // A genuine token asked for with another suffix than it was minted with.
+  const std::string cfg = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
+  refused(cfg.substr(0, kTokenChars) + ".xml", FetchRefusal::kTokenWrongSuffix);
+  refused(cfg.substr(0, kTokenChars), FetchRefusal::kTokenWrongSuffix);
+  CHECK(p.refusals(FetchRefusal::kTokenWrongSuffix) == 2);
   std::string forged = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
   forged[40] = forged[40] == 'a' ? 'b' : 'a';
   tftp::FetchResult r = f.Fetch(p, forged);
@@ -123,6 +130,30 @@ TEST_CASE("every refusal is counted and answered with ERROR 1 only") {
   SnapshotHolder empty;
   GenerationProvider none(&empty, f.options, &f.clock);
   CHECK(none.Fetch("x", SocketAddress()).reason == "no_data");
+}
+
+TEST_CASE("IPv6 and v4-mapped clients: the token binds the full address") {
+  Fixture f;
+  GenerationProvider p(&f.holder, f.options, &f.clock);
+  const std::array<uint8_t, 6> mac = {0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc};
+  tftp::FetchResult v6 = f.Fetch(p, f.Token(mac, "2001:db8::10"), "[2001:db8::10]:5000");
+  REQUIRE(v6.ok());
+  // Its resync token is bound to the same IPv6 address (96 characters).
+  std::string bytes = tftp::ReadAll(*v6.content);
+  std::string resync = bytes.substr(bytes.rfind('/') + 1);
+  resync.pop_back();
+  CHECK(resync.size() == kTokenCharsV6 + 4);
+  CHECK(f.Fetch(p, resync, "[2001:db8::10]:6000").ok());
+  CHECK(f.Fetch(p, resync, "[2001:db8::11]:6000").reason == "token_wrong_client_ip");
+  // A dual-stack listener reports an IPv4 client as ::ffff:a.b.c.d.
+  CHECK(f.Fetch(p, f.Token(mac), "[::ffff:10.1.2.3]:5000").ok());
+  CHECK(f.Fetch(p, f.Token(mac), "[::ffff:10.1.2.4]:5000").reason == "token_wrong_client_ip");
+  // Native names compare the binding the same way.
+  f.options.native_names = true;
+  GenerationProvider native(&f.holder, f.options, &f.clock);
+  CHECK(f.Fetch(native, "001565aabbcc.cfg", "[::ffff:10.1.2.3]:5000").ok());
+  CHECK(f.Fetch(native, "001565aabbcc.cfg", "[2001:db8::10]:5000").reason ==
+        "native_name_refused");
 }
 
 TEST_CASE("vendor-native names: off by default, then only the model's names from the bound IP") {

@@ -46,12 +46,34 @@ TEST_CASE("blksize is capped by max_blksize") {
   CHECK(n.accepted == Accepted{{"blksize", "1468"}});
 }
 
-TEST_CASE("timeout edges: 0, 1, 255, 256") {
+TEST_CASE("timeout edges: 0, 1, 10, 11, 255, 256 with the default cap of 10 s") {
   CHECK(Negotiate({{"timeout", "0"}}).accepted.empty());
   CHECK(Negotiate({{"timeout", "1"}}).timeout_s == 1);
-  CHECK(Negotiate({{"timeout", "255"}}).accepted == Accepted{{"timeout", "255"}});
+  CHECK(Negotiate({{"timeout", "10"}}).accepted == Accepted{{"timeout", "10"}});
+  CHECK(Negotiate({{"timeout", "11"}}).accepted.empty());
   CHECK(Negotiate({{"timeout", "256"}}).accepted.empty());
   CHECK(Negotiate({{"timeout", "x"}}).accepted.empty());
+  // Over the cap the option is refused, never lowered (RFC 2349: the OACK's
+  // value must match the client's): no timeout in the OACK, the server's
+  // own timeout applies, the other options stand.
+  Negotiated n = Negotiate({{"timeout", "255"}, {"blksize", "1024"}});
+  CHECK(n.timeout_s == 0);
+  CHECK(n.accepted == Accepted{{"blksize", "1024"}});
+  CHECK(n.requested[static_cast<int>(OptionKind::kTimeout)]);
+  CHECK_FALSE(n.accepted_kind[static_cast<int>(OptionKind::kTimeout)]);
+  CHECK(Negotiate({{"timeout", "255"}}).accepted.empty());  // nothing accepted: no OACK
+  CHECK_FALSE(Negotiate({{"timeout", "255"}}).needs_oack());
+}
+
+TEST_CASE("max_timeout: 255 allows every RFC 2349 value, 1 allows only 1") {
+  OptionLimits wide;
+  wide.max_timeout_s = 255;
+  CHECK(Negotiate({{"timeout", "255"}}, 1000, wide).accepted == Accepted{{"timeout", "255"}});
+  CHECK(Negotiate({{"timeout", "256"}}, 1000, wide).accepted.empty());
+  OptionLimits tight;
+  tight.max_timeout_s = 1;
+  CHECK(Negotiate({{"timeout", "1"}}, 1000, tight).timeout_s == 1);
+  CHECK(Negotiate({{"timeout", "2"}}, 1000, tight).accepted.empty());
 }
 
 TEST_CASE("windowsize edges: 0, 1, 64, 65 with the default cap") {

@@ -115,6 +115,23 @@ TEST_CASE("every malformed packet is rejected with its own reason") {
   }
 }
 
+TEST_CASE("a malformed ERROR is still recognised as an ERROR, with its code when present") {
+  ParseResult unterminated = ParseString(S("\0\5\0\3disk full"));
+  CHECK(unterminated.error == ParseError::kUnterminatedError);
+  CHECK(unterminated.is_error());
+  CHECK(unterminated.packet.error_code == ErrorCode::kDiskFull);
+  ParseResult short_code = ParseString(S("\0\5\0"));
+  CHECK(short_code.error == ParseError::kTooShort);
+  CHECK(short_code.is_error());
+  CHECK(ParseString(S("\0\5")).is_error());
+  CHECK(ParseString(S("\0\5\0\1ok\0")).is_error());
+  // Nothing else is taken for an ERROR.
+  for (const std::string& other : {S(""), S("\0"), S("\0\4\0"), S("\0\7\0\1"), S("\5\0"),
+                                   S("\0\1file")}) {
+    CHECK_FALSE(ParseString(other).is_error());
+  }
+}
+
 TEST_CASE("oversized packets are rejected") {
   std::string big_request = S("\0\1");
   big_request += std::string(kMaxRequestSize, 'a');

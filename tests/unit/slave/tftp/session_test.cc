@@ -152,6 +152,120 @@ TEST_CASE("another client ERROR mid-transfer ends it as a client error") {
   CHECK(h.session.outcome() == Outcome::kClientError);
 }
 
+TEST_CASE("an ERROR without its NUL, or too short for its code, still ends the transfer") {
+  for (const std::vector<uint8_t>& malformed :
+       {std::vector<uint8_t>{0, 5, 0, 3, 'f', 'u', 'l', 'l'},  // message without NUL
+        std::vector<uint8_t>{0, 5, 0, 8, 'x'},                 // ERROR 8 without NUL
+        std::vector<uint8_t>{0, 5, 0},                         // no room for the code
+        std::vector<uint8_t>{0, 5}}) {
+    INFO("size " << malformed.size());
+    for (bool options : {false, true}) {
+      Harness h(Pattern(2000), options ? Options(512, 1, {{"tsize", "2000"}}) : Options());
+      h.Start();
+      if (!options) h.Ack(1);  // mid-transfer
+      REQUIRE_FALSE(Parse(malformed).ok());
+      REQUIRE(Parse(malformed).is_error());
+      h.Send(malformed);
+      CHECK(h.out.empty());  // an ERROR is never answered
+      CHECK(h.session.outcome() == Outcome::kClientError);
+      CHECK(h.session.stats().malformed == 1);
+      // Nothing more happens: no retransmission, no answer.
+      h.Tick(seconds(60));
+      CHECK(h.out.empty());
+    }
+  }
+  // From a foreign TID it is not answered either, and the transfer goes on.
+  Harness h(Pattern(2000), Options());
+  h.Start();
+  SocketAddress stranger = *SocketAddress::Parse("192.0.2.10:3001");
+  h.Send({0, 5, 0, 5, 'x'}, &stranger);
+  CHECK(h.out.empty());
+  CHECK(h.session.stats().foreign_tid == 1);
+  CHECK_FALSE(h.session.done());
+}
+
+TEST_CASE("timeout=255 over max_timeout: refused, no OACK, the server's timeout applies") {
+  Request request;
+  request.filename = "f";
+  request.options[request.option_count++] = Option{"timeout", "255"};
+  OptionLimits limits;  // max_timeout 10 s
+  Negotiated n = NegotiateOptions(request, limits, 1000);
+  SessionConfig config;  // 1 s, 5 retries
+  Harness h(Pattern(1000), n, config);
+  h.Start();
+  CHECK(h.DataBlocks() == std::vector<uint16_t>{1});  // no OACK: nothing was accepted
+  CHECK(h.session.deadline() == h.clock.Now() + seconds(1));
+  // An idle client is dropped after the server's retries: 6 s, not 25 min.
+  for (int i = 0; i < 6; ++i) h.Tick(seconds(1));
+  CHECK(h.session.outcome() == Outcome::kTimeout);
+
+  // With another option the OACK carries that one only.
+  request.options[request.option_count++] = Option{"blksize", "1024"};
+  Harness with_blksize(Pattern(1000), NegotiateOptions(request, limits, 1000), config);
+  with_blksize.Start();
+  REQUIRE(with_blksize.out.size() == 1);
+  std::span<const uint8_t> oack = with_blksize.out.datagram(0);
+  CHECK(std::string(oack.begin(), oack.end()) == S("\0\6blksize\0" "1024\0"));
+  CHECK(with_blksize.session.deadline() == with_blksize.clock.Now() + seconds(1));
+}
+
+TEST_CASE("max_lifetime ends a slow but steady transfer with ERROR 0") {
+  SessionConfig config;
+  config.timeout = seconds(5);
+  config.max_lifetime = seconds(10);
+  Harness h(Pattern(512 * 100), Options(), config);
+  h.Start();
+  const MonoTime start = h.clock.Now();
+  // The client ACKs each block 4.5 s late: never a timeout, yet 100 blocks
+  // would take 450 s.
+  uint16_t block = 1;
+  h.clock.Advance(milliseconds(4500));
+  h.Ack(block++);
+  CHECK(h.DataBlocks() == std::vector<uint16_t>{2});
+  CHECK(h.session.deadline() == start + milliseconds(9500));
+  h.clock.Advance(milliseconds(4500));
+  h.Ack(block++);
+  CHECK(h.DataBlocks() == std::vector<uint16_t>{3});
+  CHECK(h.session.deadline() == start + seconds(10));  // 9 s + 5 s would pass it
+  h.clock.Advance(milliseconds(1000));  // 10 s: the lifetime is over
+  h.Ack(block++);
+  REQUIRE(h.out.size() == 1);
+  ParseResult error = Parse(h.out.datagram(0));
+  REQUIRE(error.ok());
+  CHECK(error.packet.opcode == Opcode::kError);
+  CHECK(error.packet.error_code == ErrorCode::kNotDefined);
+  CHECK(error.packet.error_message == "Transfer time limit exceeded");
+  CHECK(h.session.outcome() == Outcome::kLifetimeExceeded);
+  CHECK(OutcomeName(Outcome::kLifetimeExceeded) == "lifetime_exceeded");
+  CHECK(h.session.stats().payload_bytes == 3 * 512);
+}
+
+TEST_CASE("max_lifetime: the timer ends a session whose retries would outlast it") {
+  SessionConfig config;
+  config.timeout = seconds(4);
+  config.max_retries = 100;
+  config.max_lifetime = seconds(10);
+  Harness h(Pattern(1000), Options(512, 1, {{"blksize", "512"}}), config);
+  h.Start();
+  h.Tick(seconds(4));  // OACK resent
+  h.Tick(seconds(4));  // again
+  CHECK(h.session.stats().retransmits == 2);
+  CHECK(h.session.deadline() == h.clock.Now() + seconds(2));  // capped at the lifetime
+  h.Tick(seconds(1));
+  CHECK(h.out.empty());  // not due
+  h.Tick(seconds(1));
+  REQUIRE(h.out.size() == 1);
+  CHECK(Parse(h.out.datagram(0)).packet.error_code == ErrorCode::kNotDefined);
+  CHECK(h.session.outcome() == Outcome::kLifetimeExceeded);
+  // A transfer that finishes within its lifetime is unaffected.
+  Harness quick(Pattern(1000), Options(), config);
+  quick.Start();
+  quick.clock.Advance(milliseconds(9999));
+  quick.Ack(1);
+  quick.Ack(2);
+  CHECK(quick.session.outcome() == Outcome::kCompleted);
+}
+
 TEST_CASE("duplicate ACKs never trigger a resend (Sorcerer's Apprentice)") {
   Harness h(Pattern(3000), Options());
   h.Start();
