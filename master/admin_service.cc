@@ -7,6 +7,7 @@
 
 #include "common/entity.h"
 #include "common/mac.h"
+#include "common/utf8.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
 
@@ -49,6 +50,19 @@ StatusOr<std::string> CanonicalKey(v1::EntityKind kind, const std::string& key) 
   return key;
 }
 
+constexpr std::string_view kKeysRefused =
+    "token key epochs are created by the master; use `provisorctl keys rotate`";
+
+Status KeysRefused() { return Status(StatusCode::kPermissionDenied, std::string(kKeysRefused)); }
+
+// Watchers see that a key epoch changed, never its key.
+void StripKey(v1::Change* change) {
+  if (change->kind() == v1::ENTITY_KIND_KEY_EPOCH || change->entity().has_key_epoch()) {
+    change->mutable_entity()->mutable_key_epoch()->clear_key();
+    if (change->deleted()) change->clear_entity();
+  }
+}
+
 }  // namespace
 
 grpc::Status ToGrpc(const Status& status) {
@@ -65,6 +79,7 @@ Status AdminService::CheckWritable() const {
 
 grpc::Status AdminService::Put(WriteOp op, const v1::WriteRequest* request,
                                v1::WriteResponse* response) {
+  if (request->entity().has_key_epoch()) return ToGrpc(KeysRefused());
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
   v1::Entity entity = request->entity();
@@ -91,6 +106,7 @@ grpc::Status AdminService::Update(grpc::ServerContext*, const v1::WriteRequest* 
 
 grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* request,
                                v1::Entity* response) {
+  if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
   if (!key.ok()) return ToGrpc(key.status());
   StatusOr<v1::Entity> entity = store_->Get(request->kind(), *key);
@@ -101,6 +117,7 @@ grpc::Status AdminService::Get(grpc::ServerContext*, const v1::GetRequest* reque
 
 grpc::Status AdminService::Delete(grpc::ServerContext*, const v1::DeleteRequest* request,
                                   v1::WriteResponse* response) {
+  if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
@@ -115,6 +132,7 @@ grpc::Status AdminService::Delete(grpc::ServerContext*, const v1::DeleteRequest*
 
 grpc::Status AdminService::List(grpc::ServerContext*, const v1::ListRequest* request,
                                 v1::ListResponse* response) {
+  if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   if (request->page_size() > 1000) {
     return ToGrpc(InvalidArgumentError("page_size is at most 1000"));
   }
@@ -197,7 +215,7 @@ grpc::Status AdminService::Import(
     for (v1::ImportRow& row : *chunk.mutable_rows()) {
       rows.push_back(row.row());
       v1::Entity* entity = row.mutable_entity();
-      Status valid = ValidateEntity(entity);
+      Status valid = entity->has_key_epoch() ? KeysRefused() : ValidateEntity(entity);
       if (!valid.ok()) {
         v1::RowError* error = result.add_errors();
         error->set_row(row.row());
@@ -242,7 +260,8 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRe
   while (!context->IsCancelled()) {
     StatusOr<std::vector<v1::Change>> changes = store_->ChangesSince(after, 1000);
     if (!changes.ok()) return ToGrpc(changes.status());
-    for (const v1::Change& change : *changes) {
+    for (v1::Change& change : *changes) {
+      StripKey(&change);
       if (!writer->Write(change)) return grpc::Status::CANCELLED;
       after = change.revision();
     }
@@ -278,6 +297,42 @@ grpc::Status AdminService::Render(grpc::ServerContext*, const v1::RenderRequest*
       request->mac(), client_ip, request->server().empty() ? "127.0.0.1" : request->server());
   if (!rendered.ok()) return ToGrpc(rendered.status());
   *response = std::move(*rendered);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest* request,
+                                      v1::RotateKeysResponse* response) {
+  // role: admin
+  if (generator_ == nullptr) return ToGrpc(UnimplementedError("key rotation is not enabled"));
+  Status writable = CheckWritable();
+  if (!writable.ok()) return ToGrpc(writable);
+  const std::string& reason = request->reason();
+  if (reason.size() > 200 || !IsValidUtf8(reason) ||
+      std::any_of(reason.begin(), reason.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return ToGrpc(InvalidArgumentError(
+        "reason must be printable UTF-8 on one line, at most 200 bytes"));
+  }
+  StatusOr<RotatedKeys> rotated = generator_->RotateKeys();
+  if (!rotated.ok()) return ToGrpc(rotated.status());
+  response->set_current_epoch(rotated->current_epoch);
+  response->set_next_epoch(rotated->next_epoch);
+  response->set_previous_replaced(rotated->previous_replaced);
+  if (rotated->previous_replaced) response->set_previous_epoch(rotated->previous_epoch);
+  response->set_revision(rotated->revision);
+  std::string summary = "emergency rotation: new keys for epochs " +
+                        std::to_string(rotated->current_epoch) + " (current) and " +
+                        std::to_string(rotated->next_epoch) + " (next)";
+  if (rotated->previous_replaced) {
+    summary += ", epoch " + std::to_string(rotated->previous_epoch) + " revoked";
+  }
+  summary += "; every filename handed out before is refused";
+  if (!reason.empty()) summary += "; reason: " + QuoteForMessage(reason, 200);
+  if (events_ != nullptr) {
+    events_->Add("key-rotation", "", summary);
+  } else {
+    logger_->warn("KEY_ROTATION {}", summary);
+  }
   return grpc::Status::OK;
 }
 
