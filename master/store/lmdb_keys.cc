@@ -32,11 +32,20 @@ Status LmdbStore::RewriteKeyEpochs(
     for (const auto& [key, value] : entities) {
       PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, keys, key, value));
     }
-    if (ReadMeta(txn, kMetaKeyLogRewritten) != 0) return Status::Ok();
+    const uint64_t revision = ReadMeta(txn, kMetaRevision);
+    // A mark past the revision: a relay restored a store with lower
+    // revisions since; walk it all.
+    uint64_t through = ReadMeta(txn, kMetaKeyLogThrough);
+    if (through > revision) through = 0;
     std::vector<std::pair<std::string, std::string>> changes;
     {
+      // Change-log keys are revision (8 bytes, big-endian) and sequence.
+      std::string first(12, '\0');
+      for (int i = 7, shift = 0; i >= 0; --i, shift += 8) {
+        first[i] = static_cast<char>((through + 1) >> shift);
+      }
       lmdb::Cursor cursor(txn, changes_);
-      for (bool ok = cursor.First(); ok; ok = cursor.Next()) {
+      for (bool ok = cursor.Seek(first); ok; ok = cursor.Next()) {
         v1::Change change;
         if (!change.ParseFromArray(cursor.value().data(),
                                    static_cast<int>(cursor.value().size()))) {
@@ -56,7 +65,7 @@ Status LmdbStore::RewriteKeyEpochs(
     for (const auto& [key, value] : changes) {
       PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, changes_, key, value));
     }
-    return WriteMeta(txn, kMetaKeyLogRewritten, 1);
+    return WriteMeta(txn, kMetaKeyLogThrough, revision);
   });
 }
 

@@ -138,6 +138,19 @@ TEST_CASE("token key vault: plaintext keys are sealed at start, without a new re
   v1::Entity probe = KeyEpoch(1, 0);
   CHECK(again.Get(v1::ENTITY_KIND_KEY_EPOCH, KeyOf(probe)).value().key_epoch().key() ==
         std::string(32, 'p'));
+
+  // A plaintext key written since (an older master on this data_dir): only
+  // the change log after the last start is walked, and it is sealed too.
+  f.Write(KeyEpoch(3, 's'));
+  reopened->reset();
+  f.Open();
+  TokenKeyVaultReport third;
+  REQUIRE(f.Vault(&third).ok());
+  CHECK(third.migrated == 2);  // the entity and its one change-log entry
+  CHECK(third.checked == 2);   // epochs 1 and 2
+  const std::vector<v1::Change> all = f.store->ChangesSince(0, 100).value();
+  REQUIRE(all.size() == 4);
+  for (const v1::Change& c : all) CHECK(KeySealer::IsSealed(c.entity().key_epoch().key()));
 }
 
 TEST_CASE("token key vault: another key file, or none, is a start-up error") {
