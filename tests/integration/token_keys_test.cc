@@ -18,7 +18,9 @@
 #include <sstream>
 #include <string>
 
+#include "common/clock.h"
 #include "common/entity.h"
+#include "master/store/lmdb_store.h"
 #include "provisor/v1/admin.grpc.pb.h"
 #include "provisor/v1/cluster.grpc.pb.h"
 #include "tests/support/cluster.h"
@@ -339,6 +341,68 @@ TEST_CASE("token keys: a relay refuses an emergency rotation") {
   testing::CommandResult r = relay.Ctl({"keys", "rotate"});
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("read-only") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("token keys: a master on a store from before sealing seals its keys at start") {
+  MasterProcess m(kClusterConfig);
+  testing::ImportExamples(m, PROVISOR_SOURCE_DIR);
+  std::map<uint64_t, std::string> keys = SyncKeys(m.address);
+  REQUIRE(keys.size() >= 2);
+  m.Stop(SIGTERM);
+  // The store as a master from before sealing left it: every key in
+  // plaintext, in the key table and in the change log.
+  {
+    StoreOptions options;
+    options.data_dir = m.data.path();
+    SystemClock clock;
+    auto store = LmdbStore::Open(options, &clock);
+    REQUIRE(store.ok());
+    std::vector<Mutation> plain;
+    for (auto& [epoch, key] : keys) {
+      key = std::string(32, static_cast<char>('a' + epoch % 26));
+      v1::Entity e;
+      e.mutable_key_epoch()->set_epoch(epoch);
+      e.mutable_key_epoch()->set_key(key);
+      plain.push_back(Mutation::Put(WriteOp::kUpsert, e));
+    }
+    REQUIRE((*store)->Write(std::move(plain)).ok());
+  }
+  m.Start();
+  CHECK(SyncKeys(m.address) == keys);  // the same keys, now sealed
+  {
+    StoreOptions options;
+    options.data_dir = m.data.path();
+    m.Stop(SIGTERM);
+    SystemClock clock;
+    auto store = LmdbStore::Open(options, &clock);
+    REQUIRE(store.ok());
+    for (const auto& [epoch, key] : keys) {
+      v1::Entity probe;
+      probe.mutable_key_epoch()->set_epoch(epoch);
+      auto stored = (*store)->Get(v1::ENTITY_KIND_KEY_EPOCH, KeyOf(probe));
+      REQUIRE(stored.ok());
+      CHECK(stored->key_epoch().key().size() == 64);
+      CHECK(stored->key_epoch().key().find(key) == std::string::npos);
+    }
+    auto log = (*store)->ChangesSince(0, 100000);
+    REQUIRE(log.ok());
+    for (const v1::Change& c : *log) {
+      if (c.kind() != v1::ENTITY_KIND_KEY_EPOCH) continue;
+      CHECK(c.entity().key_epoch().key().size() == 64);
+    }
+  }
+  // And it serves with them.
+  m.Start();
+  SlaveProcess slave("s1", m.address);
+  REQUIRE(WaitFor([&] { return AllCaughtUp(m, {"s1"}); }));
+  const testing::Rendered fresh = Render(m, kCisco);
+  CHECK(slave.Fetch(fresh.filename) == fresh.content);
 }
 
 }  // namespace
