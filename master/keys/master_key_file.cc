@@ -94,7 +94,9 @@ StatusOr<LoadedMasterKey> Create(const std::string& path) {
   const std::string temp = path + ".new";
   Status written = [&]() -> Status {
     Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
-    if (fd.get() < 0) return FailedPreconditionError("cannot create master key file " + path + ": " + Errno());
+    if (fd.get() < 0) {
+      return FailedPreconditionError("cannot create master key file " + path + ": " + Errno());
+    }
     if (::fchmod(fd.get(), 0600) != 0 ||
         ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
         ::fsync(fd.get()) != 0) {
@@ -127,6 +129,14 @@ StatusOr<LoadedMasterKey> LoadMasterKey(const std::string& path, const std::stri
   // Inside data_dir? Compared on resolved paths (symlinks, "..").
   StatusOr<std::string> data = RealPath(data_dir);
   if (!data.ok()) return data.status();
+  const std::string prefix = *data == "/" ? "/" : *data + "/";
+  const auto inside = [&](const std::string& real) {
+    return real == *data || real.rfind(prefix, 0) == 0;
+  };
+  const Status refused = FailedPreconditionError(
+      "master key file " + path + " is inside data_dir " + data_dir +
+      ": keep it outside, or a copy of data_dir holds both the sealed token keys and the key "
+      "that opens them");
   const std::string parent = ParentOf(Trimmed(path));
   struct stat st;
   if (::stat(parent.c_str(), &st) != 0) {
@@ -134,6 +144,9 @@ StatusOr<LoadedMasterKey> LoadMasterKey(const std::string& path, const std::stri
       return FailedPreconditionError("master key file " + path + ": directory " + parent + ": " +
                                      Errno());
     }
+    StatusOr<std::string> above = RealPath(ParentOf(parent));
+    if (!above.ok()) return above.status();
+    if (inside(*above)) return refused;
     if (::mkdir(parent.c_str(), 0700) != 0) {
       return FailedPreconditionError("cannot create " + parent + " for the master key file: " +
                                      Errno());
@@ -141,12 +154,7 @@ StatusOr<LoadedMasterKey> LoadMasterKey(const std::string& path, const std::stri
   }
   StatusOr<std::string> real_parent = RealPath(parent);
   if (!real_parent.ok()) return real_parent.status();
-  const std::string inside = *data == "/" ? "/" : *data + "/";
-  if (*real_parent == *data || real_parent->rfind(inside, 0) == 0) {
-    return FailedPreconditionError("master key file " + path + " is inside data_dir " + data_dir +
-                                   ": keep it outside, or a copy of data_dir holds both the "
-                                   "sealed token keys and the key that opens them");
-  }
+  if (inside(*real_parent)) return refused;
 
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
@@ -173,7 +181,9 @@ StatusOr<LoadedMasterKey> LoadMasterKey(const std::string& path, const std::stri
   for (;;) {
     const ssize_t n = ::read(fd.get(), buffer + got, sizeof(buffer) - static_cast<size_t>(got));
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return FailedPreconditionError("cannot read master key file " + path + ": " + Errno());
+    if (n < 0) {
+      return FailedPreconditionError("cannot read master key file " + path + ": " + Errno());
+    }
     if (n == 0) break;
     got += n;
     if (got == static_cast<ssize_t>(sizeof(buffer))) break;  // too long

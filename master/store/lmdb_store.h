@@ -11,9 +11,10 @@
 // id (the store id of the first open, kept when a relay adopts its
 // upstream's store id: what sealed token keys are bound to), the revision
 // through which the change log's token keys were rewritten
-// (RewriteKeyEpochs) and, during a snapshot restore, a "restoring" mark. While that mark is set (also after
-// a restart) Write and ApplyReplicated return FAILED_PRECONDITION and Scan
-// and ChangesSince return UNAVAILABLE; Get and List see partial data.
+// (RewriteKeyEpochs) and, during a snapshot restore, a "restoring" mark.
+// While that mark is set (also after a restart) Write and ApplyReplicated
+// return FAILED_PRECONDITION and Scan and ChangesSince return UNAVAILABLE;
+// Get and List see partial data.
 // Replication (Scan, ApplyReplicated, *Restore) is in lmdb_replication.cc.
 //
 // Thread-safety: thread-safe; writes are serialised by an internal mutex.

@@ -74,6 +74,11 @@ TEST_CASE("master key file: refusals name the file") {
       std::filesystem::remove(root.path() + "/link");
     }
     CHECK_FALSE(std::filesystem::exists(data + "/k"));
+    // Its directory is not made either.
+    StatusOr<LoadedMasterKey> r = LoadMasterKey(data + "/sub/k", data, true);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("is inside data_dir") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(data + "/sub"));
   }
   SECTION("readable by group or others") {
     const std::string path = root.WriteFile("k", good);
