@@ -1,5 +1,7 @@
 #include "master/generation.h"
 
+#include <openssl/crypto.h>
+
 #include "common/mac.h"
 #include "common/render/device_render.h"
 #include "master/store/entity.h"
@@ -78,6 +80,7 @@ StatusOr<RotatedKeys> Generator::RotateKeys() {
     StatusOr<TokenKey> key = KeyRing::Generate(epoch);
     if (!key.ok()) return key.status();
     fresh.push_back(Mutation::Put(WriteOp::kUpsert, KeyEntity(*key, now)));
+    OPENSSL_cleanse(key->key.data(), key->key.size());
   }
   StatusOr<WriteResult> written = store_->Write(std::move(fresh));
   if (!written.ok()) return written.status();
