@@ -8,6 +8,7 @@
 #include "common/entity.h"
 #include "common/mac.h"
 #include "master/auth/redact.h"
+#include "common/utf8.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
 
@@ -23,6 +24,7 @@ constexpr std::string_view kImport = "/provisor.v1.Admin/Import";
 constexpr std::string_view kWatch = "/provisor.v1.Admin/Watch";
 constexpr std::string_view kInfo = "/provisor.v1.Admin/Info";
 constexpr std::string_view kRender = "/provisor.v1.Admin/Render";
+constexpr std::string_view kRotateKeys = "/provisor.v1.Admin/RotateKeys";
 
 constexpr uint32_t kDefaultBatchSize = 1000;
 constexpr uint32_t kMaxBatchSize = 10000;
@@ -60,6 +62,19 @@ StatusOr<std::string> CanonicalKey(v1::EntityKind kind, const std::string& key) 
   return key;
 }
 
+constexpr std::string_view kKeysRefused =
+    "token key epochs are created by the master; use `provisorctl keys rotate`";
+
+Status KeysRefused() { return Status(StatusCode::kPermissionDenied, std::string(kKeysRefused)); }
+
+// Watchers see that a key epoch changed, never its key.
+void StripKey(v1::Change* change) {
+  if (change->kind() == v1::ENTITY_KIND_KEY_EPOCH || change->entity().has_key_epoch()) {
+    change->mutable_entity()->mutable_key_epoch()->clear_key();
+    if (change->deleted()) change->clear_entity();
+  }
+}
+
 }  // namespace
 
 grpc::Status ToGrpc(const Status& status) {
@@ -76,6 +91,7 @@ Status AdminService::CheckWritable() const {
 
 Status AdminService::CheckKind(const grpc::ServerContext& context, std::string_view method,
                                const Identity& who, v1::EntityKind kind) {
+  if (kind == v1::ENTITY_KIND_KEY_EPOCH) return KeysRefused();
   if (kind == v1::ENTITY_KIND_TEMPLATE && !who.roles.Grants(Role::kAdmin)) {
     return authorizer_->Deny(context, method, who, "template writes need role admin");
   }
@@ -116,6 +132,7 @@ grpc::Status AdminService::Get(grpc::ServerContext* context, const v1::GetReques
                                v1::Entity* response) {
   StatusOr<Identity> who = authorizer_->Authorize(*context, kGet);
   if (!who.ok()) return ToGrpc(who.status());
+  if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
   if (!key.ok()) return ToGrpc(key.status());
   StatusOr<v1::Entity> entity = store_->Get(request->kind(), *key);
@@ -147,6 +164,7 @@ grpc::Status AdminService::List(grpc::ServerContext* context, const v1::ListRequ
                                 v1::ListResponse* response) {
   StatusOr<Identity> who = authorizer_->Authorize(*context, kList);
   if (!who.ok()) return ToGrpc(who.status());
+  if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   if (request->page_size() > 1000) {
     return ToGrpc(InvalidArgumentError("page_size is at most 1000"));
   }
@@ -286,6 +304,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRe
     if (!changes.ok()) return ToGrpc(changes.status());
     for (v1::Change& change : *changes) {
       if (redact && change.has_entity()) RedactSecrets(change.mutable_entity());
+      StripKey(&change);
       if (!writer->Write(change)) return grpc::Status::CANCELLED;
       after = change.revision();
     }
@@ -322,6 +341,44 @@ grpc::Status AdminService::Render(grpc::ServerContext* context, const v1::Render
       request->mac(), client_ip, request->server().empty() ? "127.0.0.1" : request->server());
   if (!rendered.ok()) return ToGrpc(rendered.status());
   *response = std::move(*rendered);
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::RotateKeys(grpc::ServerContext* context,
+                                      const v1::RotateKeysRequest* request,
+                                      v1::RotateKeysResponse* response) {
+  StatusOr<Identity> who = authorizer_->Authorize(*context, kRotateKeys);
+  if (!who.ok()) return ToGrpc(who.status());
+  if (generator_ == nullptr) return ToGrpc(UnimplementedError("key rotation is not enabled"));
+  Status writable = CheckWritable();
+  if (!writable.ok()) return ToGrpc(writable);
+  const std::string& reason = request->reason();
+  if (reason.size() > 200 || !IsValidUtf8(reason) ||
+      std::any_of(reason.begin(), reason.end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return ToGrpc(InvalidArgumentError(
+        "reason must be printable UTF-8 on one line, at most 200 bytes"));
+  }
+  StatusOr<RotatedKeys> rotated = generator_->RotateKeys();
+  if (!rotated.ok()) return ToGrpc(rotated.status());
+  response->set_current_epoch(rotated->current_epoch);
+  response->set_next_epoch(rotated->next_epoch);
+  response->set_previous_replaced(rotated->previous_replaced);
+  if (rotated->previous_replaced) response->set_previous_epoch(rotated->previous_epoch);
+  response->set_revision(rotated->revision);
+  std::string summary = "emergency rotation: new keys for epochs " +
+                        std::to_string(rotated->current_epoch) + " (current) and " +
+                        std::to_string(rotated->next_epoch) + " (next)";
+  if (rotated->previous_replaced) {
+    summary += ", epoch " + std::to_string(rotated->previous_epoch) + " revoked";
+  }
+  summary += "; every filename handed out before is refused";
+  if (!reason.empty()) summary += "; reason: " + QuoteForMessage(reason, 200);
+  if (events_ != nullptr) {
+    events_->Add("key-rotation", "", summary);
+  } else {
+    logger_->warn("KEY_ROTATION {}", summary);
+  }
   return grpc::Status::OK;
 }
 

@@ -6,6 +6,14 @@
 // reader for reads, operator for writes, admin for template writes); a
 // caller below operator gets entities with secrets redacted.
 //
+// Token keys never pass through it: a KeyEpoch is refused by Create,
+// Update, Delete and Import, kind KEY_EPOCH by Get and List
+// (PERMISSION_DENIED, pointing at `provisorctl keys rotate`), and Watch
+// sends key-epoch changes with their key bytes removed (epoch number and
+// creation time stay, so revisions stay contiguous and rotations visible).
+// The store given here should be the raw store (at worst sealed bytes);
+// RotateKeys goes through the Generator.
+//
 // Thread-safety: thread-safe (gRPC calls handlers from its thread pool).
 // Includes the generated .grpc.pb.h: only master wiring includes this header.
 #ifndef PROVISOR_MASTER_ADMIN_SERVICE_H_
@@ -56,9 +64,13 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status Info(grpc::ServerContext*, const v1::InfoRequest*, v1::InfoResponse*) override;
   grpc::Status Render(grpc::ServerContext*, const v1::RenderRequest*,
                       v1::RenderResponse*) override;
+  // Emergency key rotation (Generator::RotateKeys); one "key-rotation"
+  // event. UNIMPLEMENTED without a generator; FAILED_PRECONDITION on a relay.
+  grpc::Status RotateKeys(grpc::ServerContext*, const v1::RotateKeysRequest*,
+                          v1::RotateKeysResponse*) override;
 
-  // Each finished import becomes an "import" event in `events` (may be
-  // null: then only a log line).
+  // Each finished import and key rotation becomes an event in `events`
+  // (may be null: then only a log line).
   void set_events(EventLog* events) { events_ = events; }
   const ImportCounters& import_counters() const { return import_counters_; }
 

@@ -1,10 +1,25 @@
 #include "master/generation.h"
 
+#include <openssl/crypto.h>
+
 #include "common/mac.h"
 #include "common/render/device_render.h"
 #include "master/store/entity.h"
 
 namespace provisor {
+namespace {
+
+// A KeyEpoch entity for `key`, created at `now`.
+v1::Entity KeyEntity(const TokenKey& key, WallTime now) {
+  v1::Entity e;
+  e.mutable_key_epoch()->set_epoch(key.epoch);
+  e.mutable_key_epoch()->set_key(std::string(key.key.begin(), key.key.end()));
+  e.mutable_key_epoch()->set_created_unix(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  return e;
+}
+
+}  // namespace
 
 Generator::Generator(Store* store, const Clock* clock, GenerationOptions options)
     : store_(store), clock_(clock), options_(options) {}
@@ -36,19 +51,42 @@ StatusOr<KeyRing> Generator::Keys() {
     StatusOr<TokenKey> fresh = KeyRing::Generate(epoch);
     if (!fresh.ok()) return fresh.status();
     ring.Put(*fresh);
-    v1::Entity e;
-    e.mutable_key_epoch()->set_epoch(epoch);
-    e.mutable_key_epoch()->set_key(std::string(fresh->key.begin(), fresh->key.end()));
-    e.mutable_key_epoch()->set_created_unix(
-        std::chrono::duration_cast<std::chrono::seconds>(clock_->WallNow().time_since_epoch())
-            .count());
-    missing.push_back(Mutation::Put(WriteOp::kUpsert, std::move(e)));
+    missing.push_back(Mutation::Put(WriteOp::kUpsert, KeyEntity(*fresh, clock_->WallNow())));
   }
   if (!missing.empty()) {
     StatusOr<WriteResult> written = store_->Write(std::move(missing));
     if (!written.ok()) return written.status();
   }
   return ring;
+}
+
+StatusOr<RotatedKeys> Generator::RotateKeys() {
+  if (!options_.create_keys) {
+    return FailedPreconditionError(
+        "this master follows an upstream master: rotate the keys on the root master");
+  }
+  std::lock_guard<std::mutex> ring_lock(ring_mu_);
+  std::lock_guard<std::mutex> keys_lock(keys_mu_);
+  KeyRing ring(options_.rotate_every);
+  const WallTime now = clock_->WallNow();
+  RotatedKeys rotated;
+  rotated.current_epoch = ring.EpochAt(now);
+  rotated.next_epoch = rotated.current_epoch + 1;
+  rotated.previous_replaced = rotated.current_epoch > 0;
+  rotated.previous_epoch = rotated.previous_replaced ? rotated.current_epoch - 1 : 0;
+  std::vector<Mutation> fresh;
+  for (uint32_t epoch = rotated.previous_epoch; epoch <= rotated.next_epoch; ++epoch) {
+    if (epoch == rotated.previous_epoch && !rotated.previous_replaced) continue;
+    StatusOr<TokenKey> key = KeyRing::Generate(epoch);
+    if (!key.ok()) return key.status();
+    fresh.push_back(Mutation::Put(WriteOp::kUpsert, KeyEntity(*key, now)));
+    OPENSSL_cleanse(key->key.data(), key->key.size());
+  }
+  StatusOr<WriteResult> written = store_->Write(std::move(fresh));
+  if (!written.ok()) return written.status();
+  rotated.revision = written->revision;
+  ring_.reset();  // the next filename reads the new keys
+  return rotated;
 }
 
 namespace {

@@ -28,6 +28,8 @@
 #include "master/cluster/registry.h"
 #include "master/cluster/store_sink.h"
 #include "master/cluster/sync_streamer.h"
+#include "master/keys/sealing_store.h"
+#include "master/keys/token_key_vault.h"
 #include "master/master_config.h"
 #include "master/noc/history.h"
 #include "master/noc/master_metrics.h"
@@ -97,10 +99,16 @@ int main(int argc, char** argv) {
   auto store = provisor::LmdbStore::Open(config->store, &clock);
   if (!store.ok()) return Fail(store.status().message());
   provisor::Store* db = store->get();
+  // Token keys are sealed at rest under the master key file; only the
+  // generator, the Sync streamer and a relay's sink see them opened.
+  auto sealer = provisor::OpenTokenKeyVault(config->master_key_file, config->store.data_dir,
+                                            store->get(), *logger);
+  if (!sealer.ok()) return Fail(sealer.status().message());
+  provisor::KeySealingStore keyed(db, sealer->get());
 
   provisor::GenerationOptions generation = config->generation;
   generation.create_keys = !relay;
-  provisor::Generator generator(db, &clock, generation);
+  provisor::Generator generator(&keyed, &clock, generation);
   // Without TLS the listener is loopback (or the operator said insecure):
   // plaintext callers are trusted with every role.
   if (tls == nullptr) {
@@ -128,7 +136,7 @@ int main(int argc, char** argv) {
   sync.token_ttl = generation.policy.ttl;
   sync.bind_client_ip = generation.policy.bind_client_ip;
   sync.default_class = generation.default_class;
-  provisor::SyncStreamer streamer(db, &registry, &clock, sync, *logger);
+  provisor::SyncStreamer streamer(&keyed, &registry, &clock, sync, *logger);
   if (db->restoring()) streamer.SetUnavailable("this relay is restoring a snapshot");
 
   std::unique_ptr<provisor::StoreSink> sink;
@@ -202,7 +210,7 @@ int main(int argc, char** argv) {
   }
 
   if (relay) {
-    sink = std::make_unique<provisor::StoreSink>(db, &streamer, *logger);
+    sink = std::make_unique<provisor::StoreSink>(&keyed, &streamer, *logger);
     provisor::FollowerOptions follow;
     // Under mutual TLS the upstream accepts a relay only under the name its
     // certificate gives.

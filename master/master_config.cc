@@ -1,6 +1,7 @@
 #include "master/master_config.h"
 
 #include "common/socket_address.h"
+#include "master/keys/master_key_file.h"
 
 namespace provisor {
 
@@ -103,6 +104,10 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   PROVISOR_RETURN_IF_ERROR((*token_table)->Finish());
   PROVISOR_RETURN_IF_ERROR((*auth)->Finish());
   c.api_tokens = ApiTokens(std::move(api_tokens));
+  StatusOr<std::unique_ptr<ConfigReader>> keys = reader.Table("keys");
+  if (!keys.ok()) return keys.status();
+  PROVISOR_RETURN_IF_ERROR((*keys)->GetString("master_key_file", &c.master_key_file));
+  PROVISOR_RETURN_IF_ERROR((*keys)->Finish());
   PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
   c.cluster.max_slaves = static_cast<size_t>(max_slaves);
@@ -117,6 +122,7 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   c.store.changelog_max_changes = static_cast<uint64_t>(max_changes);
   c.store.map_size = static_cast<uint64_t>(map_mib) << 20;
   if (c.store.data_dir.empty()) return InvalidArgumentError("data_dir is not set");
+  if (c.master_key_file.empty()) c.master_key_file = DefaultMasterKeyPath(c.store.data_dir);
   StatusOr<SocketAddress> listen = SocketAddress::Parse(c.grpc_listen);
   if (!listen.ok()) return InvalidArgumentError("grpc_listen: " + listen.status().message());
   if (!listen->is_loopback() && !c.tls.enabled() && !c.insecure) {

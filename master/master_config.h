@@ -4,7 +4,8 @@
 // relay or warm standby follows that master) must be an IP:port when set;
 // [cluster] dead_after defaults to 3 x heartbeat_interval and must exceed
 // it; [tls] is all of cert, key and ca, or none; [dhcp] unknown_devices is
-// "default-class" or "refuse".
+// "default-class" or "refuse"; [keys] master_key_file defaults to
+// DefaultMasterKeyPath(data_dir).
 //
 // Thread-safety: value type.
 #ifndef PROVISOR_MASTER_MASTER_CONFIG_H_
@@ -50,6 +51,10 @@ struct MasterConfig {
   // binding_refresh (1h): a renewal with the same IP rewrites the device's
   // binding only when the stored one is older than this.
   Duration binding_refresh = std::chrono::hours(1);
+  // [keys] master_key_file: the key that seals the token keys in data_dir
+  // (master/keys/). Default "<data_dir>-keys/token-master.key", created at
+  // first start.
+  std::string master_key_file;
 };
 
 StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader);

@@ -4,7 +4,8 @@
 // upstream's revision numbers. So the relay's own slaves can follow it
 // exactly as they would follow the root, and resume by delta across either
 // side's restarts. While a snapshot is being restored the relay refuses its
-// own followers (UNAVAILABLE).
+// own followers (UNAVAILABLE). Its store is the relay's KeySealingStore, so
+// the token keys it receives are sealed under the relay's own master key.
 //
 // Thread-safety: called from the follower's thread only.
 #ifndef PROVISOR_MASTER_CLUSTER_STORE_SINK_H_

@@ -4,7 +4,10 @@
 // in revision order until the follower goes away, the server stops, or the
 // follower stalls (a write blocked longer than `stall_timeout` cancels the
 // stream; the follower resumes by delta). Memory per follower is bounded:
-// one batch in hand, the rest is flow-controlled by HTTP/2.
+// one batch in hand, the rest is flow-controlled by HTTP/2. The only path
+// token keys leave the master by: its store is the KeySealingStore
+// (master/keys/sealing_store.h), so keys are opened for the stream and
+// sealed at rest.
 //
 // Thread-safety: thread-safe; Serve runs on a gRPC handler thread per stream.
 // Includes the generated .grpc.pb.h: only master wiring and the cluster

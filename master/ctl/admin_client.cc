@@ -120,6 +120,16 @@ StatusOr<v1::RenderResponse> AdminClient::Render(const v1::RenderRequest& reques
   return response;
 }
 
+StatusOr<v1::RotateKeysResponse> AdminClient::RotateKeys(const v1::RotateKeysRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(&context, options_);
+  v1::RotateKeysResponse response;
+  Status status = FromGrpc(stub_->admin->RotateKeys(&context, request, &response), options_,
+                           "keys rotate");
+  if (!status.ok()) return status;
+  return response;
+}
+
 StatusOr<std::unique_ptr<ImportStream>> AdminClient::OpenImport() {
   StatusOr<v1::InfoResponse> info = Info();
   if (!info.ok()) return info.status();

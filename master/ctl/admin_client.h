@@ -42,6 +42,7 @@ class AdminClient {
   StatusOr<v1::ListResponse> List(const v1::ListRequest& request);
   StatusOr<v1::InfoResponse> Info();
   StatusOr<v1::RenderResponse> Render(const v1::RenderRequest& request);
+  StatusOr<v1::RotateKeysResponse> RotateKeys(const v1::RotateKeysRequest& request);
 
   // Checks that the master answers and is writable (Info, with the
   // deadline), then opens an Import call without a deadline.

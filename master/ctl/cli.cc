@@ -16,6 +16,7 @@
 #include "master/ctl/entity_commands.h"
 #include "master/ctl/import_command.h"
 #include "master/ctl/info_command.h"
+#include "master/ctl/keys_command.h"
 #include "master/ctl/render_command.h"
 #include "master/ctl/text.h"
 #include "master/ctl/watch_commands.h"
@@ -118,6 +119,7 @@ int RunProvisorctl(int argc, const char* const* argv, std::ostream& out, std::os
   AddRenderCommand(&app, &commands);
   AddWatchCommands(&app, &commands);
   AddClusterCommands(&app, &commands);
+  AddKeysCommands(&app, &commands);
 
   try {
     app.parse(argc, argv);

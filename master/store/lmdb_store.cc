@@ -141,6 +141,14 @@ Status LmdbStore::OpenDatabases() {
     store_id_ = *made;
     PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn.get(), meta_, kMetaStoreId, store_id_));
   }
+  StatusOr<std::string_view> binding = lmdb::Get(txn.get(), meta_, kMetaKeyBinding);
+  if (binding.ok()) {
+    key_binding_id_ = std::string(*binding);
+  } else {
+    if (binding.status().code() != StatusCode::kNotFound) return binding.status();
+    key_binding_id_ = store_id_;
+    PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn.get(), meta_, kMetaKeyBinding, key_binding_id_));
+  }
   return txn.Commit();
 }
 

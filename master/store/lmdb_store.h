@@ -7,10 +7,14 @@
 // retried whole), so the store grows without a fixed limit.
 //
 // "meta" holds the revision, the change-log floor and count, the store id
-// (32 hex digits from 16 random bytes, made at first open) and, during a
-// snapshot restore, a "restoring" mark. While that mark is set (also after
-// a restart) Write and ApplyReplicated return FAILED_PRECONDITION and Scan
-// and ChangesSince return UNAVAILABLE; Get and List see partial data.
+// (32 hex digits from 16 random bytes, made at first open), the key binding
+// id (the store id of the first open, kept when a relay adopts its
+// upstream's store id: what sealed token keys are bound to), the revision
+// through which the change log's token keys were rewritten
+// (RewriteKeyEpochs) and, during a snapshot restore, a "restoring" mark.
+// While that mark is set (also after a restart) Write and ApplyReplicated
+// return FAILED_PRECONDITION and Scan and ChangesSince return UNAVAILABLE;
+// Get and List see partial data.
 // Replication (Scan, ApplyReplicated, *Restore) is in lmdb_replication.cc.
 //
 // Thread-safety: thread-safe; writes are serialised by an internal mutex.
@@ -81,6 +85,20 @@ class LmdbStore final : public Store {
   Status FinishRestore(const std::string& store_id, uint64_t revision) override;
   bool restoring() const override { return restoring_.load(); }
 
+  // Token keys at rest (lmdb_keys.cc; the sealing is master/keys/).
+  //
+  // This data directory's own id: the store id it was first opened with,
+  // never replaced by a snapshot restore.
+  std::string key_binding_id() const;
+  // In one write transaction, passes the `key` bytes of every stored
+  // KeyEpoch, and of every KeyEpoch in the change log after the revision
+  // the previous call reached (a meta mark: the first call walks the whole
+  // log, later ones only what was committed since), to `rewrite`, and
+  // stores what it leaves in `*key`. Revisions and the change log's order
+  // are unchanged (nothing is sent to followers). A non-OK status from
+  // `rewrite` aborts everything.
+  Status RewriteKeyEpochs(const std::function<Status(uint64_t epoch, std::string* key)>& rewrite);
+
   static constexpr size_t kRestoreBatch = 2000;
 
  private:
@@ -89,6 +107,8 @@ class LmdbStore final : public Store {
   static constexpr std::string_view kMetaLogChanges = "log_changes";
   static constexpr std::string_view kMetaStoreId = "store_id";
   static constexpr std::string_view kMetaRestoring = "restoring";
+  static constexpr std::string_view kMetaKeyBinding = "key_binding_id";
+  static constexpr std::string_view kMetaKeyLogThrough = "key_log_rewritten_through";
 
   LmdbStore(const StoreOptions& options, const Clock* clock, int lock_fd,
             std::unique_ptr<lmdb::Env> env);
@@ -135,6 +155,7 @@ class LmdbStore final : public Store {
   std::atomic<bool> restoring_{false};
   mutable std::mutex id_mu_;
   std::string store_id_;  // guarded by id_mu_
+  std::string key_binding_id_;  // set by OpenDatabases, then immutable
 };
 
 }  // namespace provisor

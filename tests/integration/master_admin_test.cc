@@ -183,7 +183,8 @@ TEST_CASE("master admin: watch streams changes after a revision") {
 TEST_CASE("master: data and revisions survive a restart") {
   TempDir data, conf;
   std::string config = conf.WriteFile(
-      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n");
+      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n"
+                     "[keys]\nmaster_key_file = \"" + conf.path() + "/token-master.key\"\n");
   uint64_t last = 0;
   for (int round = 0; round < 2; ++round) {
     Daemon d("provisor-master", {"--config", config}, 1);
@@ -261,7 +262,8 @@ TEST_CASE("master: kill -9 during a streaming import loses no committed batch") 
   TempDir data, conf;
   std::string config = conf.WriteFile(
       "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"127.0.0.1:0\"\nhttp_listen = \"off\"\n"
-                     "log_level = \"warn\"\n");
+                     "log_level = \"warn\"\n[keys]\nmaster_key_file = \"" + conf.path() +
+                     "/token-master.key\"\n");
   constexpr int kBatch = 500;
   constexpr int kRows = 200'000;
   uint64_t acknowledged_rows = 0;

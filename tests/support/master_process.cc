@@ -14,10 +14,13 @@ void MasterProcess::Start(const std::string& listen) {
   // Top-level keys must come before any table: extra goes last. The HTTP
   // listener is off unless `extra` sets http_listen (then it is awaited).
   const bool http = extra.find("http_listen") != std::string::npos;
-  config_path = conf.WriteFile("master.toml", "data_dir = \"" + data.path() +
-                                                  "\"\ngrpc_listen = \"" + where + "\"\n"
-                                                  "log_level = \"warn\"\n" +
-                                                  (http ? "" : "http_listen = \"off\"\n") + extra);
+  // The key file goes in conf, which the test removes (the default is a
+  // directory next to data_dir).
+  key_file = extra.find("[keys]") == std::string::npos ? conf.path() + "/token-master.key" : "";
+  config_path = conf.WriteFile(
+      "master.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"" + where + "\"\n"
+                     "log_level = \"warn\"\n" + (http ? "" : "http_listen = \"off\"\n") + extra +
+                     (key_file.empty() ? "" : "\n[keys]\nmaster_key_file = \"" + key_file + "\"\n"));
   daemon = std::make_unique<Daemon>("provisor-master",
                                     std::vector<std::string>{"--config", config_path},
                                     http ? 2 : 1, wrapper);

@@ -1,7 +1,9 @@
 // A provisor-master started for a test: a temporary data directory, a
 // config on 127.0.0.1 port 0, and a way to run provisorctl against it.
 // It can be stopped (cleanly or with SIGKILL) and started again on the same
-// data directory and port, as an operator restarts a master.
+// data directory and port, as an operator restarts a master. The master key
+// file that seals its token keys is conf/token-master.key (made at first
+// start) unless `extra_config` has its own [keys] table.
 #ifndef PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
 #define PROVISOR_TESTS_SUPPORT_MASTER_PROCESS_H_
 
@@ -35,6 +37,7 @@ struct MasterProcess {
   std::string extra;
   std::vector<std::string> wrapper;
   std::string config_path;
+  std::string key_file;  // [keys] master_key_file, when this sets it
   std::unique_ptr<Daemon> daemon;
   std::string address;  // host:port of the gRPC listener
   // host:port of the HTTP listener when `extra_config` sets http_listen

@@ -177,3 +177,21 @@ TEST_CASE("master config: the HTTP listener and its admin token") {
 
 }  // namespace
 }  // namespace provisor
+
+namespace provisor {
+namespace {
+
+TEST_CASE("master config: [keys] master_key_file defaults next to data_dir") {
+  auto c = Load("data_dir = \"/var/lib/provisor\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->master_key_file == "/var/lib/provisor-keys/token-master.key");
+  c = Load(
+      "data_dir = \"/var/lib/provisor\"\n[keys]\nmaster_key_file = \"/etc/provisor/k\"\n");
+  REQUIRE(c.ok());
+  CHECK(c->master_key_file == "/etc/provisor/k");
+  c = Load("data_dir = \"/d\"\n[keys]\nmaster_key = \"/k\"\n");
+  CHECK_FALSE(c.ok());
+}
+
+}  // namespace
+}  // namespace provisor
