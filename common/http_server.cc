@@ -11,18 +11,6 @@
 
 namespace provisor {
 
-std::string HttpRequest::Header(const std::string& name) const {
-  auto it = headers.find(name);
-  return it == headers.end() ? std::string() : it->second;
-}
-
-HttpResponse HttpResponse::Text(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 class HttpServer::Impl {
  public:
   Impl(HttpHandler handler, HttpServerOptions options)

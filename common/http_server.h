@@ -20,31 +20,11 @@
 #include <utility>
 #include <vector>
 
+#include "common/http_message.h"
 #include "common/socket_address.h"
 #include "common/status.h"
 
 namespace provisor {
-
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // without the query
-  std::map<std::string, std::string> query;
-  std::map<std::string, std::string> headers;  // names in lower case
-  std::string body;
-  std::string remote;  // the peer's address (logs)
-
-  // The header's value, or "" (name in lower case).
-  std::string Header(const std::string& name) const;
-};
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;
-
-  static HttpResponse Text(int status, std::string body);
-};
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
