@@ -64,6 +64,7 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   StatusOr<std::unique_ptr<ConfigReader>> http = reader.Table("http");
   if (!http.ok()) return http.status();
   PROVISOR_RETURN_IF_ERROR((*http)->GetString("admin_token", &c.http_admin_token));
+  PROVISOR_RETURN_IF_ERROR(LoadHttpListenerKeys(**http, "http", &c.http));
   PROVISOR_RETURN_IF_ERROR((*http)->Finish());
   if (!c.http_admin_token.empty() && c.http_admin_token.size() < 16) {
     return InvalidArgumentError("http.admin_token must be at least 16 characters");

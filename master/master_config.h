@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/config_reader.h"
+#include "common/http_config.h"
 #include "common/status.h"
 #include "common/tls_config.h"
 #include "master/cluster/registry.h"
@@ -30,6 +31,9 @@ struct MasterConfig {
   // [http] admin_token: with it, drain/undrain/weight from the dashboard
   // (Authorization: Bearer <token>); without, the dashboard is read-only.
   std::string http_admin_token;
+  // [http] cert, key, client_ca, allowed_hosts, max_connections_per_ip
+  // (common/http_config.h): HTTPS and who may connect.
+  HttpListenerConfig http;
   StoreOptions store;  // data_dir is required
   GenerationOptions generation;  // [tokens]
   std::string upstream;  // host:port of the master to follow; empty: this is a root

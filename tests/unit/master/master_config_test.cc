@@ -175,5 +175,34 @@ TEST_CASE("master config: the HTTP listener and its admin token") {
         "master.toml: http.admin is not a known setting");
 }
 
+TEST_CASE("master config: [http] TLS, client CA, allowed hosts and the per-address cap") {
+  auto defaults = Load(kBase);
+  REQUIRE(defaults.ok());
+  CHECK_FALSE(defaults->http.tls());
+  CHECK(defaults->http.allowed_hosts.empty());
+  CHECK(defaults->http.max_connections_per_ip == 64);
+
+  auto set = Load(kBase + "[http]\ncert = \"/etc/provisor/master.pem\"\n"
+                          "key = \"/etc/provisor/master.key\"\nclient_ca = \"/etc/provisor/ca.pem\"\n"
+                          "allowed_hosts = [\"noc.example.net\", \"noc\"]\n"
+                          "max_connections_per_ip = 8\n");
+  REQUIRE(set.ok());
+  CHECK(set->http.tls());
+  CHECK(set->http.cert == "/etc/provisor/master.pem");
+  CHECK(set->http.key == "/etc/provisor/master.key");
+  CHECK(set->http.client_ca == "/etc/provisor/ca.pem");
+  CHECK(set->http.allowed_hosts == std::vector<std::string>{"noc.example.net", "noc"});
+  CHECK(set->http.max_connections_per_ip == 8);
+
+  CHECK(Error(kBase + "[http]\ncert = \"a.pem\"\n") == "http.cert is set but http.key is not");
+  CHECK(Error(kBase + "[http]\nclient_ca = \"ca.pem\"\n") ==
+        "http.client_ca needs http.cert and http.key (HTTPS)");
+  CHECK(Error(kBase + "[http]\nallowed_hosts = [\"https://noc.example.net\"]\n") ==
+        "http.allowed_hosts: \"https://noc.example.net\" is not a host name (no scheme, port or "
+        "path)");
+  CHECK(Error(kBase + "[http]\nmax_connections_per_ip = 0\n").find("http.max_connections_per_ip") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace provisor
