@@ -123,8 +123,8 @@ class HttpConnection {
   void Parse(std::string_view bytes, MonoTime now);
   void Fail(HttpRefusal refusal);
   void Close(bool between_requests);
-  // on_headers_complete: builds the request line and checks Host and
-  // length; a refusal's status, or 0.
+  // on_headers_complete: fills in method, path and query, and checks the
+  // version, Host and length; the refusal, or kNone.
   HttpRefusal HeadersComplete();
   void ResetMessage();
 

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -298,7 +299,7 @@ TEST_CASE("http server: a 300 MiB chunked POST is cut off at the cap and memory 
   CHECK(server.counters().requests.load() == 0);  // the handler never saw it
 }
 
-TEST_CASE("http server: slowloris connections are cut at the header deadline; a GET still passes") {
+TEST_CASE("http server: slowloris connections are cut at the header deadline while a GET still passes") {
   HttpServer server(Echo);  // header_timeout 5 s
   StatusOr<SocketAddress> bound = server.Listen("127.0.0.1:0");
   REQUIRE(bound.ok());
@@ -371,7 +372,7 @@ TEST_CASE("http server: slowloris connections are cut at the header deadline; a 
   CHECK(server.counters().Refused(HttpRefusal::kHeaderTimeout) == kLoris);
 }
 
-TEST_CASE("http server: a foreign Host is refused (DNS rebinding); IP literals and localhost pass") {
+TEST_CASE("http server: a foreign Host is refused (DNS rebinding) while IP literals and localhost pass") {
   HttpServerOptions options;
   options.limits.allowed_hosts = {"noc.example.net"};
   HttpServer server(Echo, options);
@@ -570,6 +571,44 @@ TEST_CASE("http server: HTTPS with and without a client certificate") {
   std::fprintf(stderr, "TLS handshake failures counted: %llu\n",
                static_cast<unsigned long long>(server.counters().tls_handshake_failures.load()));
   CHECK(server.counters().requests.load() == 4);
+}
+
+TEST_CASE("http server: the master serves its dashboard over HTTPS with [http] cert, key and hosts") {
+  if (!testing::HaveProgram("curl")) {
+    WARN("skipped: curl is needed");
+    return;
+  }
+  TempDir dir;
+  const std::string certs = dir.path() + "/certs";
+  REQUIRE(RunCommand({PROVISOR_SOURCE_DIR "/deploy/make-certs.sh", certs}).exit_code == 0);
+  const std::string data = dir.path() + "/data";
+  REQUIRE(::mkdir(data.c_str(), 0700) == 0);
+  const std::string config = dir.WriteFile(
+      "master.toml", "data_dir = \"" + data + "\"\ngrpc_listen = \"127.0.0.1:0\"\n"
+                     "log_level = \"warn\"\nhttp_listen = \"127.0.0.1:0\"\n[http]\n"
+                     "cert = \"" + certs + "/master.pem\"\nkey = \"" + certs + "/master.key\"\n"
+                     "client_ca = \"" + certs + "/ca.pem\"\n"
+                     "allowed_hosts = [\"noc.example.net\"]\nmax_connections_per_ip = 16\n");
+  testing::Daemon master("provisor-master", {"--config", config}, 2);
+  REQUIRE(master.ready());
+  INFO(master.output());
+  REQUIRE(master.output().find("listening master https 127.0.0.1:") != std::string::npos);
+  const std::string base = "https://127.0.0.1:" + std::to_string(master.Address("master https").port());
+  auto code = [&](const std::vector<std::string>& extra, const std::string& path) {
+    std::vector<std::string> argv = {"curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                                     "--cacert", certs + "/ca.pem"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back(base + path);
+    return RunCommand(argv).out;
+  };
+  CHECK(code({}, "/api/v1/cluster") == "200");
+  CHECK(code({"--cert", certs + "/client.pem", "--key", certs + "/client.key"}, "/metrics") == "200");
+  CHECK(code({"-H", "Host: noc.example.net"}, "/") == "200");
+  CHECK(code({"-H", "Host: evil.example.com"}, "/api/v1/cluster") == "421");
+  // Plain HTTP is not served on that port.
+  CHECK(RunCommand({"curl", "-sS", "http://127.0.0.1:" +
+                                       std::to_string(master.Address("master https").port()) +
+                                       "/"}).exit_code != 0);
 }
 
 }  // namespace

@@ -207,7 +207,7 @@ TEST_CASE("http connection: Host must be an IP literal, localhost or an allowed 
   CHECK(r->query.at("x") == "1");
 }
 
-TEST_CASE("http connection: HTTP/1.1 needs exactly one Host; HTTP/1.0 may omit it") {
+TEST_CASE("http connection: HTTP/1.1 needs exactly one Host, HTTP/1.0 may omit it") {
   Harness missing;
   missing.Send("GET / HTTP/1.1\r\n\r\n");
   CHECK(missing.conn.refusal() == HttpRefusal::kMissingHost);
