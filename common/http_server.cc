@@ -86,6 +86,8 @@ class HttpServer::Impl {
   HttpResponse Call(const HttpRequest& request);
   void Send(Conn* c, std::string bytes);
   void StartShutdown(Conn* c);
+  // Sends what the connection (and TLS) has to send.
+  void Flush(Conn* c);
   void CountClosing(Conn* c);
   void SetReading(Conn* c, bool on);
   void ArmTimer(Conn* c);
@@ -319,25 +321,18 @@ void HttpServer::Impl::Pump(Conn* c) {
   if (c->closed) return;
   const MonoTime now = clock_->Now();
   const bool tls_ready = c->tls == nullptr || c->tls->handshake_done();
-  while (tls_ready && c->in_flight < options_.write_high_water) {
+  // Each answer is handed to libuv before the next request is taken, so
+  // in_flight holds back a peer that pipelines without reading.
+  while (tls_ready && c->in_flight < options_.write_high_water && !c->closed) {
     std::optional<HttpRequest> request = c->http.TakeRequest();
     if (!request) break;
     request->remote = c->ip;
     request->tls = c->tls != nullptr;
     if (c->tls != nullptr) request->peer_certificate_pem = c->tls->peer_certificate_pem();
     c->http.Respond(Call(*request), now);
+    Flush(c);
   }
-  // Counted before the refusal is sent, so whoever reads it sees the count.
-  if (c->http.closing()) CountClosing(c);
-  std::string out = c->http.TakeOutput();
-  if (c->tls != nullptr) {
-    if (!out.empty() && c->tls->handshake_done() && !c->tls->Send(out).ok()) {
-      CloseConn(c);
-      return;
-    }
-    out = c->tls->TakeOutput();
-  }
-  if (!out.empty()) Send(c, std::move(out));
+  Flush(c);
   if (c->closed) return;
   if (c->http.closing() && !c->shutdown_started) {
     if (c->http.closed_between_requests() && c->in_flight == 0) {
@@ -355,6 +350,21 @@ void HttpServer::Impl::Pump(Conn* c) {
   SetReading(c, !c->shutdown_started && c->http.wants_input() &&
                     c->in_flight < options_.write_high_water);
   ArmTimer(c);
+}
+
+void HttpServer::Impl::Flush(Conn* c) {
+  if (c->closed) return;
+  // Counted before the refusal is sent, so whoever reads it sees the count.
+  if (c->http.closing()) CountClosing(c);
+  std::string out = c->http.TakeOutput();
+  if (c->tls != nullptr) {
+    if (!out.empty() && c->tls->handshake_done() && !c->tls->Send(out).ok()) {
+      CloseConn(c);
+      return;
+    }
+    out = c->tls->TakeOutput();
+  }
+  if (!out.empty()) Send(c, std::move(out));
 }
 
 void HttpServer::Impl::CountClosing(Conn* c) {

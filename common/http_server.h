@@ -52,7 +52,7 @@ struct HttpServerOptions {
   // of a reset.
   Duration linger_timeout = std::chrono::seconds(2);
   size_t linger_bytes = 4 << 20;
-  size_t write_high_water = 1 << 20;
+  size_t write_high_water = 256 * 1024;
   // TLS: a PEM certificate chain (leaf first) and its key; both empty:
   // plain HTTP. tls_client_ca_pem (optional): CA certificates for client
   // certificates.

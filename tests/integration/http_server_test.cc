@@ -484,6 +484,56 @@ TEST_CASE("http server: keep-alive and pipelining on one connection") {
   CHECK(server.counters().requests.load() == 4);
 }
 
+TEST_CASE("http server: a client that never reads its responses is held back, then cut off") {
+  HttpServerOptions options;
+  options.write_timeout = seconds(1);
+  options.limits.max_requests_per_connection = 100000;
+  const std::string big(64 * 1024, 'm');
+  HttpServer server([&big](const HttpRequest&) { return HttpResponse::Text(200, big); }, options);
+  StatusOr<SocketAddress> bound = server.Listen("127.0.0.1:0");
+  REQUIRE(bound.ok());
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(bound->port());
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) == 0);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  const long rss_before = VmRssKib();
+  // Pipelined requests until the server stops reading them.
+  const std::string request = "GET /m HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  size_t queued = 0;
+  std::string pending;
+  for (int i = 0; i < 20000; ++i) pending += request;
+  size_t offset = 0;
+  const auto until = SteadyClock::now() + seconds(3);
+  while (offset < pending.size() && SteadyClock::now() < until) {
+    const ssize_t n = ::send(fd, pending.data() + offset, pending.size() - offset, MSG_NOSIGNAL);
+    if (n > 0) {
+      offset += static_cast<size_t>(n);
+    } else {
+      std::this_thread::sleep_for(milliseconds(10));  // the client's own pace, not a wait on logic
+    }
+  }
+  queued = offset / request.size();
+  CHECK(WaitFor([&] { return server.counters().write_timeouts.load() == 1; }));
+  const long rss_after = VmRssKib();
+  std::fprintf(stderr, "non-reading client: %zu requests sent, %llu answered, VmRSS %ld -> %ld KiB\n",
+               queued, static_cast<unsigned long long>(server.counters().requests.load()),
+               rss_before, rss_after);
+  // Answers stopped once a few responses waited: far fewer than asked.
+  CHECK(server.counters().requests.load() < queued / 2);
+  CHECK(rss_after - rss_before < 32 * 1024);
+  ::close(fd);
+  // Others are still served.
+  httplib::Client client("127.0.0.1", bound->port());
+  httplib::Result other = client.Get("/x");
+  REQUIRE(other);
+  CHECK(other->body.size() == big.size());
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
