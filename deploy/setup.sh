@@ -18,6 +18,8 @@ PACKAGES=(
   liblmdb-dev libssl-dev catch2 libtomlplusplus-dev libcli11-dev libspdlog-dev
   libkainjow-mustache-dev nlohmann-json3-dev libcpp-httplib-dev prometheus-cpp-dev
   libsystemd-dev
+  # llhttp's C sources (/usr/share/llhttp), built into provisor_common
+  node-llhttp
   # systemd-analyze verifies the units in deploy/systemd in the tests
   systemd
   # real TFTP clients for the tests, peers for the benchmark, tracing

@@ -35,6 +35,7 @@
 #include "master/noc/master_metrics.h"
 #include "master/noc/noc_http.h"
 #include "master/noc/noc_view.h"
+#include "common/http_config.h"
 #include "common/http_server.h"
 #include "master/store/lmdb_store.h"
 #include "proto/rpc_channel.h"
@@ -186,9 +187,15 @@ int main(int argc, char** argv) {
   provisor::NocHttp noc_http(&noc, &metrics,
                              provisor::NocHttpOptions{config->api_tokens, *logger});
   noc.http = &noc_http.counters();
-  provisor::HttpServer http([&noc_http](const provisor::HttpRequest& request) {
-    return noc_http.Handle(request);
-  });
+  provisor::HttpServerOptions http_options;
+  http_options.clock = &clock;
+  if (provisor::Status s = provisor::ApplyHttpListenerConfig(config->http, &http_options);
+      !s.ok()) {
+    return Fail("[http]: " + s.message());
+  }
+  provisor::HttpServer http(
+      [&noc_http](const provisor::HttpRequest& request) { return noc_http.Handle(request); },
+      http_options);
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -281,7 +288,10 @@ int main(int argc, char** argv) {
                   config->store.data_dir, db->revision(),
                   relay ? " following " + config->upstream : std::string());
   std::printf("listening master grpc %s\n", address->ToString().c_str());
-  if (http_address) std::printf("listening master http %s\n", http_address->ToString().c_str());
+  if (http_address) {
+    std::printf("listening master %s %s\n", http.tls() ? "https" : "http",
+                http_address->ToString().c_str());
+  }
   std::fflush(stdout);
 
   // systemd (Type=notify): ready once every listener is printed above; the

@@ -68,6 +68,7 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
   StatusOr<std::unique_ptr<ConfigReader>> http = reader.Table("http");
   if (!http.ok()) return http.status();
   PROVISOR_RETURN_IF_ERROR((*http)->GetString("admin_token", &c.http_admin_token));
+  PROVISOR_RETURN_IF_ERROR(LoadHttpListenerKeys(**http, "http", &c.http));
   PROVISOR_RETURN_IF_ERROR((*http)->Finish());
   if (!c.http_admin_token.empty() && c.http_admin_token.size() < 16) {
     return InvalidArgumentError("http.admin_token must be at least 16 characters");
@@ -135,6 +136,11 @@ StatusOr<MasterConfig> LoadMasterConfig(ConfigReader& reader) {
     StatusOr<SocketAddress> http_address = SocketAddress::Parse(c.http_listen);
     if (!http_address.ok()) {
       return InvalidArgumentError("http_listen: " + http_address.status().message());
+    }
+    if (!http_address->is_loopback() && !c.http.tls() && !c.insecure) {
+      return InvalidArgumentError("http_listen " + c.http_listen +
+                                  " is not a loopback address: configure [http] cert and key "
+                                  "(HTTPS) or set [auth] insecure = true");
     }
   }
   if (!c.upstream.empty()) {

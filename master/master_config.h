@@ -14,6 +14,7 @@
 #include <string>
 
 #include "common/config_reader.h"
+#include "common/http_config.h"
 #include "common/status.h"
 #include "common/tls_config.h"
 #include "master/auth/identity.h"
@@ -38,6 +39,9 @@ struct MasterConfig {
   // tokens for people and scrapers on the HTTP side (Bearer).
   bool insecure = false;
   ApiTokens api_tokens;
+  // [http] cert, key, client_ca, allowed_hosts, max_connections_per_ip
+  // (common/http_config.h): HTTPS and who may connect.
+  HttpListenerConfig http;
   StoreOptions store;  // data_dir is required
   GenerationOptions generation;  // [tokens]
   std::string upstream;  // host:port of the master to follow; empty: this is a root

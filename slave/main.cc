@@ -19,6 +19,7 @@
 #include "slave/load_report.h"
 #include "slave/slave_config.h"
 #include "slave/slave_metrics.h"
+#include "common/http_config.h"
 #include "common/http_server.h"
 #include "slave/tftp/server.h"
 
@@ -129,15 +130,23 @@ int main(int argc, char** argv) {
   sources.heartbeats = heartbeats.get();
   sources.clock = &clock;
   provisor::SlaveMetrics metrics(sources);
-  provisor::HttpServer metrics_http([&metrics](const provisor::HttpRequest& request) {
-    if (request.path != "/metrics") {
-      return provisor::HttpResponse::Text(404, "only /metrics is served here\n");
-    }
-    provisor::HttpResponse response;
-    response.content_type = provisor::kExpositionContentType;
-    response.body = metrics.Exposition();
-    return response;
-  });
+  provisor::HttpServerOptions metrics_options;
+  metrics_options.clock = &clock;
+  if (provisor::Status s = provisor::ApplyHttpListenerConfig(config->metrics_http, &metrics_options);
+      !s.ok()) {
+    return Fail("[metrics_http]: " + s.message());
+  }
+  provisor::HttpServer metrics_http(
+      [&metrics](const provisor::HttpRequest& request) {
+        if (request.path != "/metrics") {
+          return provisor::HttpResponse::Text(404, "only /metrics is served here\n");
+        }
+        provisor::HttpResponse response;
+        response.content_type = provisor::kExpositionContentType;
+        response.body = metrics.Exposition();
+        return response;
+      },
+      metrics_options);
   std::optional<provisor::SocketAddress> metrics_address;
   if (!config->metrics_listen.empty()) {
     provisor::StatusOr<provisor::SocketAddress> bound = metrics_http.Listen(config->metrics_listen);
@@ -150,7 +159,8 @@ int main(int argc, char** argv) {
     std::printf("listening slave tftp %s\n", address.ToString().c_str());
   }
   if (metrics_address) {
-    std::printf("listening slave metrics %s\n", metrics_address->ToString().c_str());
+    std::printf("listening slave %s %s\n", metrics_http.tls() ? "metrics-https" : "metrics",
+                metrics_address->ToString().c_str());
   }
   std::fflush(stdout);
 

@@ -66,6 +66,10 @@ StatusOr<SlaveConfig> LoadSlaveConfig(ConfigReader& reader) {
   if (!diag.ok()) return diag.status();
   PROVISOR_RETURN_IF_ERROR((*diag)->GetBool("enabled", &c.diagnostic_enabled));
   PROVISOR_RETURN_IF_ERROR((*diag)->Finish());
+  StatusOr<std::unique_ptr<ConfigReader>> metrics_http = reader.Table("metrics_http");
+  if (!metrics_http.ok()) return metrics_http.status();
+  PROVISOR_RETURN_IF_ERROR(LoadHttpListenerKeys(**metrics_http, "metrics_http", &c.metrics_http));
+  PROVISOR_RETURN_IF_ERROR((*metrics_http)->Finish());
   PROVISOR_RETURN_IF_ERROR(LoadTlsTable(reader, &c.tls));
   PROVISOR_RETURN_IF_ERROR(reader.Finish());
 

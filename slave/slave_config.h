@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/config_reader.h"
+#include "common/http_config.h"
 #include "common/status.h"
 #include "common/tls_config.h"
 #include "slave/tftp/server.h"
@@ -31,6 +32,9 @@ struct SlaveConfig {
   // Prometheus /metrics (HTTP, nothing else); empty ("off" in the file):
   // no listener.
   std::string metrics_listen;
+  // [metrics_http] cert, key, client_ca, allowed_hosts,
+  // max_connections_per_ip for that listener (common/http_config.h).
+  HttpListenerConfig metrics_http;
   bool diagnostic_enabled = false;
   tftp::TftpServerOptions tftp;  // listen defaults to 0.0.0.0:69
   TlsFiles tls;  // [tls] for the gRPC channel to the master; empty: plaintext

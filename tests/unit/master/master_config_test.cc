@@ -163,16 +163,79 @@ TEST_CASE("master config: the HTTP listener and its admin token") {
   CHECK(off->http_listen.empty());
 
   auto set = Load(kBase + "http_listen = \"0.0.0.0:8080\"\n[http]\nadmin_token = "
-                          "\"0123456789abcdef\"\n");
+                          "\"0123456789abcdef\"\ncert = \"m.pem\"\nkey = \"m.key\"\n");
   REQUIRE(set.ok());
   CHECK(set->http_listen == "0.0.0.0:8080");
   CHECK(set->http_admin_token == "0123456789abcdef");
+  CHECK(set->api_tokens.Find("0123456789abcdef")->roles == RoleSet::Of(Role::kOperator));
 
   CHECK(Error(kBase + "http_listen = \"nowhere\"\n").find("http_listen: ") == 0);
   CHECK(Error(kBase + "[http]\nadmin_token = \"short\"\n") ==
         "http.admin_token must be at least 16 characters");
   CHECK(Error(kBase + "[http]\nadmin = true\n") ==
         "master.toml: http.admin is not a known setting");
+}
+
+TEST_CASE("master config: plaintext listeners off loopback need [auth] insecure") {
+  CHECK(Error(kBase + "grpc_listen = \"0.0.0.0:7400\"\n") ==
+        "grpc_listen 0.0.0.0:7400 is not a loopback address: configure [tls] (mutual TLS) or, "
+        "to accept anyone who reaches it, set [auth] insecure = true");
+  CHECK(Error(kBase + "http_listen = \"10.1.2.3:7480\"\n") ==
+        "http_listen 10.1.2.3:7480 is not a loopback address: configure [http] cert and key "
+        "(HTTPS) or set [auth] insecure = true");
+  auto insecure = Load(kBase + "grpc_listen = \"0.0.0.0:7400\"\nhttp_listen = \"[::]:7480\"\n"
+                               "[auth]\ninsecure = true\n");
+  REQUIRE(insecure.ok());
+  CHECK(insecure->insecure);
+  auto loopback = Load(kBase + "grpc_listen = \"[::1]:7400\"\nhttp_listen = \"127.0.0.9:0\"\n");
+  REQUIRE(loopback.ok());
+  CHECK_FALSE(loopback->insecure);
+}
+
+TEST_CASE("master config: [auth.tokens] are named, with a role and a SHA-256") {
+  const std::string hash = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  auto set = Load(kBase + "[auth.tokens.alice]\nrole = \"operator\"\nsha256 = \"" + hash +
+                  "\"\n[auth.tokens.prometheus]\nrole = \"reader\"\nsha256 = \"" + hash + "\"\n");
+  REQUIRE(set.ok());
+  REQUIRE(set->api_tokens.tokens().size() == 2);
+  CHECK(set->api_tokens.tokens()[0].name == "alice");
+  CHECK(set->api_tokens.tokens()[1].role == Role::kReader);
+  CHECK(Error(kBase + "[auth.tokens.x]\nrole = \"slave\"\nsha256 = \"" + hash + "\"\n") ==
+        "auth.tokens.x.role must be dhcp, reader, operator or admin, not \"slave\"");
+  CHECK(Error(kBase + "[auth.tokens.x]\nrole = \"reader\"\nsha256 = \"abc\"\n") ==
+        "auth.tokens.x.sha256: a SHA-256 is 64 hex digits, not 3 characters "
+        "(printf %s TOKEN | sha256sum)");
+  CHECK(Error(kBase + "[auth.tokens.x]\nrole = \"reader\"\nsha256 = \"" + hash +
+              "\"\npassword = \"p\"\n") == "master.toml: auth.tokens.x.password is not a known setting");
+}
+
+TEST_CASE("master config: [http] TLS, client CA, allowed hosts and the per-address cap") {
+  auto defaults = Load(kBase);
+  REQUIRE(defaults.ok());
+  CHECK_FALSE(defaults->http.tls());
+  CHECK(defaults->http.allowed_hosts.empty());
+  CHECK(defaults->http.max_connections_per_ip == 64);
+
+  auto set = Load(kBase + "[http]\ncert = \"/etc/provisor/master.pem\"\n"
+                          "key = \"/etc/provisor/master.key\"\nclient_ca = \"/etc/provisor/ca.pem\"\n"
+                          "allowed_hosts = [\"noc.example.net\", \"noc\"]\n"
+                          "max_connections_per_ip = 8\n");
+  REQUIRE(set.ok());
+  CHECK(set->http.tls());
+  CHECK(set->http.cert == "/etc/provisor/master.pem");
+  CHECK(set->http.key == "/etc/provisor/master.key");
+  CHECK(set->http.client_ca == "/etc/provisor/ca.pem");
+  CHECK(set->http.allowed_hosts == std::vector<std::string>{"noc.example.net", "noc"});
+  CHECK(set->http.max_connections_per_ip == 8);
+
+  CHECK(Error(kBase + "[http]\ncert = \"a.pem\"\n") == "http.cert is set but http.key is not");
+  CHECK(Error(kBase + "[http]\nclient_ca = \"ca.pem\"\n") ==
+        "http.client_ca needs http.cert and http.key (HTTPS)");
+  CHECK(Error(kBase + "[http]\nallowed_hosts = [\"https://noc.example.net\"]\n") ==
+        "http.allowed_hosts: \"https://noc.example.net\" is not a host name (no scheme, port or "
+        "path)");
+  CHECK(Error(kBase + "[http]\nmax_connections_per_ip = 0\n").find("http.max_connections_per_ip") !=
+        std::string::npos);
 }
 
 }  // namespace

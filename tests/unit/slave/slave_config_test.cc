@@ -166,5 +166,23 @@ TEST_CASE("slave metrics_listen: off by default, an address when set") {
   CHECK(Load("metrics_listen = \"x\"\n" + base).status().message().find("metrics_listen: ") == 0);
 }
 
+TEST_CASE("slave [metrics_http]: HTTPS, allowed hosts and the per-address cap") {
+  const std::string base = "metrics_listen = \"0.0.0.0:7481\"\n[diagnostic]\nenabled = true\n";
+  auto defaults = Load(base);
+  REQUIRE(defaults.ok());
+  CHECK_FALSE(defaults->metrics_http.tls());
+  CHECK(defaults->metrics_http.max_connections_per_ip == 64);
+  auto set = Load(base + "[metrics_http]\ncert = \"s.pem\"\nkey = \"s.key\"\n"
+                         "allowed_hosts = \"slave1.example.net\"\nmax_connections_per_ip = 4\n");
+  REQUIRE(set.ok());
+  CHECK(set->metrics_http.tls());
+  CHECK(set->metrics_http.allowed_hosts == std::vector<std::string>{"slave1.example.net"});
+  CHECK(set->metrics_http.max_connections_per_ip == 4);
+  CHECK(Load(base + "[metrics_http]\nkey = \"s.key\"\n").status().message() ==
+        "metrics_http.key is set but metrics_http.cert is not");
+  CHECK(Load(base + "[metrics_http]\nport = 1\n").status().message().find("metrics_http.port") !=
+        std::string::npos);
+}
+
 }  // namespace
 }  // namespace provisor
