@@ -242,10 +242,7 @@ Status ValidateTemplate(v1::Template* t) {
   PROVISOR_RETURN_IF_ERROR(check.Text("body", t->body(), kMaxTemplateBodyBytes));
   PROVISOR_RETURN_IF_ERROR(check.Text("content_type", t->content_type()));
   // A template that does not compile is refused at upload, with where.
-  StatusOr<std::shared_ptr<const CompiledTemplate>> compiled =
-      CompiledTemplate::Compile(t->id(), 1, t->body());
-  if (!compiled.ok()) return compiled.status();
-  return Status::Ok();
+  return CompiledTemplate::Check(t->id(), t->body());
 }
 
 Status ValidateServicePackage(v1::ServicePackage* p) {

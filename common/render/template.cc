@@ -175,6 +175,17 @@ StatusOr<std::shared_ptr<const CompiledTemplate>> CompiledTemplate::Compile(
   return std::shared_ptr<const CompiledTemplate>(std::move(compiled));
 }
 
+Status CompiledTemplate::Check(std::string_view id, std::string_view text) {
+  StatusOr<TemplateScan> scan = ScanTemplate(id, text);
+  if (!scan.ok()) return scan.status();
+  const kainjow::mustache::mustache parsed{std::string(text)};
+  if (!parsed.is_valid()) {
+    return InvalidArgumentError("template " + std::string(id) + ": " +
+                                WithLineColumn(parsed.error_message(), text));
+  }
+  return Status::Ok();
+}
+
 std::string CompiledTemplate::Render(const RenderData& data, RenderStats* stats) const {
   return RenderWith(data, nullptr, stats);
 }

@@ -55,6 +55,9 @@ class CompiledTemplate {
   static StatusOr<std::shared_ptr<const CompiledTemplate>> Compile(std::string_view id,
                                                                    uint64_t version,
                                                                    std::string_view text);
+  // What Compile says about `text`, with one parse instead of one per core
+  // and nothing kept: for validation at upload.
+  static Status Check(std::string_view id, std::string_view text);
   std::string Render(const RenderData& data, RenderStats* stats = nullptr) const;
   // Renders `data` with `overlay` on top: names in the overlay win. Lets a
   // device's context be built once and only the per-request part (the

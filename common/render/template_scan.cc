@@ -36,6 +36,8 @@ class Scanner {
   }
   // "{{=<% %>=}}" (trimmed contents "=<% %>="), as kainjow reads it.
   Status SetDelimiters(std::string_view contents, size_t offset);
+  // Counts kainjow's pieces of the text [from, to) (no tags in it).
+  Status Text(size_t from, size_t to);
   // One tag whose trimmed contents are `contents`.
   Status Tag(std::string_view contents, bool triple, size_t offset, size_t end);
 
@@ -74,7 +76,33 @@ Status Scanner::SetDelimiters(std::string_view contents, size_t offset) {
   return Status::Ok();
 }
 
+Status Scanner::Text(size_t from, size_t to) {
+  bool in_run = false;  // inside a run of text other than whitespace
+  for (size_t i = from; i < to; ++i) {
+    const char c = text_[i];
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (space) {
+      // "\r\n" is one piece.
+      if (c == '\n' && i > from && text_[i - 1] == '\r') continue;
+      in_run = false;
+    } else if (in_run) {
+      continue;
+    } else {
+      in_run = true;
+    }
+    if (++out_.pieces > kMaxTemplatePieces) {
+      return Error(i, "more than " + std::to_string(kMaxTemplatePieces) +
+                          " pieces (spaces, line ends, runs of text, tags)");
+    }
+  }
+  return Status::Ok();
+}
+
 Status Scanner::Tag(std::string_view contents, bool triple, size_t offset, size_t end) {
+  if (++out_.pieces > kMaxTemplatePieces) {
+    return Error(offset, "more than " + std::to_string(kMaxTemplatePieces) +
+                             " pieces (spaces, line ends, runs of text, tags)");
+  }
   if (++out_.tags > kMaxTemplateTags) {
     return Error(offset, "more than " + std::to_string(kMaxTemplateTags) + " tags");
   }
@@ -142,6 +170,7 @@ StatusOr<TemplateScan> Scanner::Run() {
   while (pos < text_.size()) {
     // Delimiters are at most kMaxDelimiterBytes long, so each find is linear.
     const size_t start = text_.find(begin_, pos);
+    PROVISOR_RETURN_IF_ERROR(Text(pos, start == std::string_view::npos ? text_.size() : start));
     if (start == std::string_view::npos) break;
     size_t contents = start + begin_.size();
     // "{{{x}}}" only while the delimiters are the default ones.

@@ -42,6 +42,11 @@ inline constexpr size_t kMaxDelimiterBytes = 8;
 // The bodies of all sections added up: kainjow copies each section's body,
 // so nested sections cost their depth times their size.
 inline constexpr size_t kMaxSectionBytes = 8 * 1024 * 1024;
+// What kainjow makes an object of (about 150 bytes each, in every one of a
+// compiled template's per-core instances): each space, tab and line end, each
+// run of other text, each tag. 1 MiB of spaces is a million of them (about a
+// second to compile per instance); the largest shipped template has 4,404.
+inline constexpr size_t kMaxTemplatePieces = 131'072;
 
 // The largest body of each section name, for render budgets.
 using SectionSizes = std::map<std::string, size_t, std::less<>>;
@@ -51,6 +56,7 @@ struct TemplateScan {
   std::set<std::string, std::less<>> variables;  // names used only as variables
   SectionSizes section_bytes;                    // name -> largest body in bytes
   size_t tags = 0;
+  size_t pieces = 0;  // as kainjow counts its components (see kMaxTemplatePieces)
   size_t max_depth = 0;
 };
 

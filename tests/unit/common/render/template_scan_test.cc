@@ -70,10 +70,34 @@ TEST_CASE("each limit is exactly where the header says") {
   CHECK(Compile(Repeat("{{#s}}", 40) + big + Repeat("{{/s}}", 40)) ==
         "template t1: line 1, column 49: section bodies add up to more than 8388608 bytes");
 
+  // Pieces: kainjow's objects, one per space or line end ("\r\n" is one),
+  // run of text or tag.
+  auto pieces = ScanTemplate("t1", "a b\r\n{{x}}cd\t\n");
+  REQUIRE(pieces.ok());
+  CHECK(pieces->pieces == 8);  // a, space, b, CRLF, {{x}}, cd, tab, LF
+  CHECK(Compile(std::string(kMaxTemplatePieces, ' ')) == "ok");
+  CHECK(Compile(std::string(kMaxTemplatePieces, '\n') + "x") ==
+        "template t1: line 131073, column 1: more than 131072 pieces (spaces, line ends, runs of "
+        "text, tags)");
+  CHECK(Compile(std::string(1024 * 1024, ' ')) ==
+        "template t1: line 1, column 131073: more than 131072 pieces (spaces, line ends, runs of "
+        "text, tags)");
+
   // Delimiters: short ones work, long ones would be compared at every byte.
   CHECK(Compile("{{=<% %>=}}<%name%> {{literal}}") == "ok");
   CHECK(Compile("{{=" + std::string(kMaxDelimiterBytes + 1, '<') + " >=}}") ==
         "template t1: line 1, column 1: delimiter longer than 8 bytes");
+}
+
+TEST_CASE("Check says what Compile says") {
+  for (const std::string text : {std::string("a={{a}}"), std::string("{{#a}}"),
+                                 "{{" + std::string(40'000, 'a') + "}}", std::string("{{>p}}")}) {
+    INFO(text.substr(0, 20));
+    auto compiled = CompiledTemplate::Compile("t1", 1, text);
+    Status checked = CompiledTemplate::Check("t1", text);
+    CHECK(checked.ok() == compiled.ok());
+    if (!compiled.ok()) CHECK(checked.message() == compiled.status().message());
+  }
 }
 
 TEST_CASE("syntax errors read as kainjow's, with line and column") {
