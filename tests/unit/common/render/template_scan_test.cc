@@ -90,7 +90,7 @@ TEST_CASE("each limit is exactly where the header says") {
 }
 
 TEST_CASE("Check says what Compile says") {
-  for (const std::string text : {std::string("a={{a}}"), std::string("{{#a}}"),
+  for (const std::string& text : {std::string("a={{a}}"), std::string("{{#a}}"),
                                  "{{" + std::string(40'000, 'a') + "}}", std::string("{{>p}}")}) {
     INFO(text.substr(0, 20));
     auto compiled = CompiledTemplate::Compile("t1", 1, text);
