@@ -10,20 +10,20 @@
 namespace provisor {
 namespace {
 
-constexpr size_t kChunkBytes = 1024 * 1024;
 constexpr size_t kStale = std::numeric_limits<size_t>::max();
 
 }  // namespace
 
-CsvReader::CsvReader(std::istream* in, size_t max_record_bytes)
+CsvReader::CsvReader(std::istream* in, size_t max_record_bytes, size_t chunk_bytes)
     : in_(in),
       max_record_bytes_(max_record_bytes),
-      buffer_(kChunkBytes),
+      buffer_(std::max<size_t>(chunk_bytes, 1)),
       next_comma_(kStale),
       next_newline_(kStale) {}
 
-StatusOr<CsvReader> CsvReader::Open(std::istream& in, size_t max_record_bytes) {
-  CsvReader reader(&in, max_record_bytes);
+StatusOr<CsvReader> CsvReader::Open(std::istream& in, size_t max_record_bytes,
+                                    size_t chunk_bytes) {
+  CsvReader reader(&in, max_record_bytes, chunk_bytes);
   Status status = reader.ReadHeader();
   if (!status.ok()) return status;
   return reader;

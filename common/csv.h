@@ -14,8 +14,9 @@
 // max_record_bytes. A failed read of the stream is DATA_LOSS. After an error
 // every later Next() returns the same error.
 //
-// The stream is read in 1 MiB chunks; Next() reuses the strings already in
-// `fields`, so reading a file costs no allocation per record once warm.
+// The stream is read in 1 MiB chunks (smaller ones in the fuzzer, so that
+// records straddle chunks); Next() reuses the strings already in `fields`,
+// so reading a file costs no allocation per record once warm.
 //
 // Thread-safety: not thread-safe. REQUIRES: the stream outlives the reader.
 #ifndef PROVISOR_COMMON_CSV_H_
@@ -34,10 +35,13 @@ namespace provisor {
 class CsvReader {
  public:
   static constexpr size_t kDefaultMaxRecordBytes = 16 * 1024 * 1024;
+  static constexpr size_t kDefaultChunkBytes = 1024 * 1024;
 
-  // Reads the header record. An empty stream is an error.
+  // Reads the header record. An empty stream is an error. `chunk_bytes`
+  // (at least 1) is how much is read from the stream at a time.
   static StatusOr<CsvReader> Open(std::istream& in,
-                                  size_t max_record_bytes = kDefaultMaxRecordBytes);
+                                  size_t max_record_bytes = kDefaultMaxRecordBytes,
+                                  size_t chunk_bytes = kDefaultChunkBytes);
 
   CsvReader(CsvReader&&) = default;
   CsvReader& operator=(CsvReader&&) = default;
@@ -54,7 +58,7 @@ class CsvReader {
   uint64_t line() const { return record_line_; }
 
  private:
-  CsvReader(std::istream* in, size_t max_record_bytes);
+  CsvReader(std::istream* in, size_t max_record_bytes, size_t chunk_bytes);
 
   Status ReadHeader();
   // One record into `fields`; `*got` is false at the end of the input.

@@ -8,6 +8,7 @@
 
 #include "common/mac.h"
 #include "common/utf8.h"
+#include "common/vendor_crypto.h"
 
 namespace provisor {
 namespace {
@@ -217,6 +218,9 @@ Status ValidateDeviceModel(v1::DeviceModel* m) {
   PROVISOR_RETURN_IF_ERROR(check.Text("model", m->model()));
   PROVISOR_RETURN_IF_ERROR(check.Id("template_id", m->template_id(), /*required=*/true));
   PROVISOR_RETURN_IF_ERROR(check.Text("encryption", m->encryption()));
+  // Every render of its devices would fail on a cipher nobody knows.
+  StatusOr<VendorCipher> cipher = ParseVendorCipher(m->encryption());
+  if (!cipher.ok()) return check.Error("encryption: " + cipher.status().message());
   PROVISOR_RETURN_IF_ERROR(check.TextList("file_names", m->file_names()));
   if (m->max_blksize() != 0 &&
       (m->max_blksize() < kMinBlockSize || m->max_blksize() > kMaxBlockSize)) {
@@ -238,10 +242,7 @@ Status ValidateTemplate(v1::Template* t) {
   PROVISOR_RETURN_IF_ERROR(check.Text("body", t->body(), kMaxTemplateBodyBytes));
   PROVISOR_RETURN_IF_ERROR(check.Text("content_type", t->content_type()));
   // A template that does not compile is refused at upload, with where.
-  StatusOr<std::shared_ptr<const CompiledTemplate>> compiled =
-      CompiledTemplate::Compile(t->id(), 1, t->body());
-  if (!compiled.ok()) return compiled.status();
-  return Status::Ok();
+  return CompiledTemplate::Check(t->id(), t->body());
 }
 
 Status ValidateServicePackage(v1::ServicePackage* p) {
@@ -274,6 +275,26 @@ Status ValidateSlave(v1::Slave* s) {
 Status ValidateKeyEpoch(v1::KeyEpoch* k) {
   const Checker check("key epoch", std::to_string(k->epoch()));
   if (k->key().empty()) return check.Error("key is required");
+  return Status::Ok();
+}
+
+Status ValidateDeviceForModel(const v1::Device& device, const v1::DeviceModel& model) {
+  StatusOr<VendorCipher> cipher = ParseVendorCipher(model.encryption());
+  if (!cipher.ok()) {
+    return FailedPreconditionError("device " + device.mac() + ": model " + model.id() +
+                                   " has encryption: " + cipher.status().message());
+  }
+  if (*cipher == VendorCipher::kNone) return Status::Ok();
+  const std::string cipher_name(VendorCipherName(*cipher));
+  if (device.secret().empty()) {
+    return FailedPreconditionError("device " + device.mac() + ": secret is required: model " +
+                                   model.id() + " encrypts with " + cipher_name);
+  }
+  Status key = ValidateVendorKey(*cipher, device.secret());
+  if (!key.ok()) {
+    return FailedPreconditionError("device " + device.mac() + ": secret does not fit model " +
+                                   model.id() + "'s encryption: " + key.message());
+  }
   return Status::Ok();
 }
 

@@ -53,7 +53,7 @@ StatusOr<DeviceEntities> ResolveEntities(const EntitySource& source, const v1::D
 }
 
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
-                                       WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                       WallTime now, TemplateLookup* templates, ZoneCache* zones,
                                        const std::string& default_class) {
   v1::Entity subscriber, package;
   PreparedDevice out;
@@ -117,6 +117,11 @@ StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInf
       prepared.context,
       BuildRequestLayer(prepared.context, cluster, now, prepared.shows_time),
       &stats);
+  if (stats.too_large) {
+    return FailedPreconditionError("device " + prepared.mac + ": template " + prepared.template_id +
+                                   " renders more than " + std::to_string(kMaxRenderBytes) +
+                                   " bytes");
+  }
   StatusOr<VendorCipher> cipher = ParseVendorCipher(prepared.encryption);
   if (!cipher.ok()) return cipher.status();
   out.plain_bytes = plain.size();
@@ -143,7 +148,7 @@ StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInf
 
 StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
                                     ClusterInfo cluster, const ResyncNameFn& resync_name,
-                                    WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                    WallTime now, TemplateLookup* templates, ZoneCache* zones,
                                     const std::string& default_class) {
   StatusOr<PreparedDevice> prepared =
       PrepareDevice(source, mac, now, templates, zones, default_class);

@@ -12,7 +12,10 @@
 // device gets a minimal config and can register itself. Without one, an
 // unknown MAC is NOT_FOUND.
 //
-// Thread-safety: thread-safe if the source, cache and zones are.
+// Templates come from a TemplateLookup: the master's TemplateCache compiles
+// on a miss; a slave's lookup only finds what it compiled on arrival.
+//
+// Thread-safety: thread-safe if the source, template lookup and zones are.
 #ifndef PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
 #define PROVISOR_COMMON_RENDER_DEVICE_RENDER_H_
 
@@ -85,15 +88,16 @@ StatusOr<DeviceEntities> ResolveEntities(const EntitySource& source, const v1::D
 
 // `mac` is canonical. NOT_FOUND names what is missing ("device X not found").
 StatusOr<PreparedDevice> PrepareDevice(const EntitySource& source, const std::string& mac,
-                                       WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                       WallTime now, TemplateLookup* templates, ZoneCache* zones,
                                        const std::string& default_class = "");
-// Renders a prepared device for one request.
+// Renders a prepared device for one request. FAILED_PRECONDITION when the
+// output would pass kMaxRenderBytes.
 StatusOr<DeviceRender> RenderPrepared(const PreparedDevice& prepared, ClusterInfo cluster,
                                       const ResyncNameFn& resync_name, WallTime now);
 // PrepareDevice then RenderPrepared.
 StatusOr<DeviceRender> RenderDevice(const EntitySource& source, const std::string& mac,
                                     ClusterInfo cluster, const ResyncNameFn& resync_name,
-                                    WallTime now, TemplateCache* templates, ZoneCache* zones,
+                                    WallTime now, TemplateLookup* templates, ZoneCache* zones,
                                     const std::string& default_class = "");
 
 }  // namespace provisor

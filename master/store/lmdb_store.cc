@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "master/store/entity.h"
+#include "master/validate.h"
 
 namespace provisor {
 namespace {
@@ -327,12 +328,51 @@ Status LmdbStore::ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_
                                        " '" + ref.key + "' does not exist");
       }
     }
+    // A binding update keeps the rest of the device as it was.
+    if (m.op != WriteOp::kSetBinding) {
+      PROVISOR_RETURN_IF_ERROR(CheckRenderable(txn, kind, key, exists ? &old : nullptr, m.entity));
+    }
     PROVISOR_RETURN_IF_ERROR(ReplaceRefs(txn, kind, key, exists ? &old : nullptr, &m.entity));
     PROVISOR_RETURN_IF_ERROR(lmdb::Put(txn, dbi, key, SerializeBody(m.entity)));
     *change.mutable_entity() = m.entity;
     *stored = m.entity;
   }
   return AppendChange(txn, sequence, change);
+}
+
+Status LmdbStore::CheckRenderable(MDB_txn* txn, v1::EntityKind kind, const std::string& key,
+                                  const v1::Entity* old, const v1::Entity& updated) {
+  if (kind == v1::ENTITY_KIND_DEVICE) {
+    const v1::Device& device = updated.device();
+    if (device.model().empty()) return Status::Ok();
+    StatusOr<std::string_view> bytes = lmdb::Get(txn, DbFor(v1::ENTITY_KIND_MODEL), device.model());
+    if (!bytes.ok()) return bytes.status();  // checked as a reference already
+    v1::Entity model;
+    PROVISOR_RETURN_IF_ERROR(ParseBody(v1::ENTITY_KIND_MODEL, *bytes, &model));
+    return ValidateDeviceForModel(device, model.model());
+  }
+  if (kind != v1::ENTITY_KIND_MODEL || old == nullptr ||
+      old->model().encryption() == updated.model().encryption()) {
+    return Status::Ok();
+  }
+  // The model's cipher changes: every device of it must have a key that fits.
+  const std::string prefix = RefPrefix(kind, key);
+  lmdb::Cursor cursor(txn, refs_);
+  for (bool more = cursor.Seek(prefix); more && cursor.key().substr(0, prefix.size()) == prefix;
+       more = cursor.Next()) {
+    std::string_view source = cursor.key().substr(prefix.size());
+    if (source.empty() || static_cast<uint8_t>(source[0]) != v1::ENTITY_KIND_DEVICE) continue;
+    StatusOr<std::string_view> bytes = lmdb::Get(txn, DbFor(v1::ENTITY_KIND_DEVICE), source.substr(1));
+    if (!bytes.ok()) return bytes.status();
+    v1::Entity device;
+    PROVISOR_RETURN_IF_ERROR(ParseBody(v1::ENTITY_KIND_DEVICE, *bytes, &device));
+    Status fits = ValidateDeviceForModel(device.device(), updated.model());
+    if (!fits.ok()) {
+      return FailedPreconditionError(Describe(kind, key) + ": encryption cannot change to " +
+                                     updated.model().encryption() + ": " + fits.message());
+    }
+  }
+  return Status::Ok();
 }
 
 Status LmdbStore::Compact(MDB_txn* txn, uint64_t* log_changes, uint64_t* floor) {

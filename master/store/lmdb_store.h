@@ -120,6 +120,11 @@ class LmdbStore final : public Store {
   Status ApplyOne(MDB_txn* txn, Mutation& m, uint64_t revision, uint32_t sequence,
                   v1::Entity* stored);
   Status Compact(MDB_txn* txn, uint64_t* log_changes, uint64_t* floor);
+  // What a render needs across entities (validate.h ValidateDeviceForModel):
+  // a device's key fits its model's encryption; a model whose encryption
+  // changes still fits every device's key. `old` is null for a new entity.
+  Status CheckRenderable(MDB_txn* txn, v1::EntityKind kind, const std::string& key,
+                         const v1::Entity* old, const v1::Entity& updated);
 
   // Runs `body` in a write transaction and commits; when the map is full
   // the transaction is aborted, the map doubled and `body` run again.

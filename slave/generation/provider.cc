@@ -159,8 +159,9 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
       return Refuse(FetchRefusal::kDeviceSuspended);
     }
     SnapshotSource source(*snap);
+    SnapshotTemplates templates(*snap);  // compiled on arrival; never compiles here
     StatusOr<PreparedDevice> fresh =
-        PrepareDevice(source, mac, now, &templates_, &zones_, snap->default_class);
+        PrepareDevice(source, mac, now, &templates, &zones_, snap->default_class);
     if (!fresh.ok()) return Refuse(FetchRefusal::kRenderFailed);
     prepared = std::make_shared<const PreparedDevice>(std::move(*fresh));
     prepared_.Put(*snap, prepared);

@@ -104,7 +104,6 @@ class GenerationProvider final : public tftp::ContentProvider {
   const SnapshotHolder* snapshots_;
   ProviderOptions options_;
   const Clock* clock_;
-  TemplateCache templates_;
   ZoneCache zones_;
   PreparedCache prepared_;
   std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};

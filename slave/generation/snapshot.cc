@@ -25,6 +25,26 @@ void PutBytes(ShardedTable<std::string>& table, const std::string& key, bool del
   }
 }
 
+// Compiles `t` into `table` (or drops it), reporting a compile error.
+void PutCompiled(ParsedTable<ArrivedTemplate>& table, const std::string& key, bool deleted,
+                 const v1::Template& t, Status* compile_error) {
+  if (deleted) {
+    table.Erase(key);
+    return;
+  }
+  auto arrived = std::make_shared<ArrivedTemplate>();
+  arrived->version = t.version();
+  StatusOr<std::shared_ptr<const CompiledTemplate>> compiled =
+      CompiledTemplate::Compile(t.id(), t.version(), t.body());
+  if (compiled.ok()) {
+    arrived->compiled = std::move(*compiled);
+  } else {
+    arrived->error = compiled.status();
+    if (compile_error != nullptr) *compile_error = compiled.status();
+  }
+  table.Put(key, std::move(arrived));
+}
+
 void PutKey(KeyRing& keys, const v1::KeyEpoch& epoch) {
   TokenKey k;
   k.epoch = static_cast<uint32_t>(epoch.epoch());
@@ -36,7 +56,7 @@ void PutKey(KeyRing& keys, const v1::KeyEpoch& epoch) {
 
 }  // namespace
 
-void GenerationSnapshot::Apply(const v1::Change& change) {
+void GenerationSnapshot::Apply(const v1::Change& change, Status* compile_error) {
   revision = std::max(revision, change.revision());
   const std::string& key = change.key();
   const bool deleted = change.deleted();
@@ -45,7 +65,10 @@ void GenerationSnapshot::Apply(const v1::Change& change) {
     case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, deleted, e.device()); break;
     case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, deleted, e.subscriber()); break;
     case v1::ENTITY_KIND_MODEL: PutParsed(models, key, deleted, e.model()); break;
-    case v1::ENTITY_KIND_TEMPLATE: PutParsed(templates, key, deleted, e.template_()); break;
+    case v1::ENTITY_KIND_TEMPLATE:
+      PutParsed(templates, key, deleted, e.template_());
+      PutCompiled(compiled, key, deleted, e.template_(), compile_error);
+      break;
     case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, deleted, e.package()); break;
     case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, deleted, e.client_class()); break;
     case v1::ENTITY_KIND_KEY_EPOCH:
@@ -56,13 +79,16 @@ void GenerationSnapshot::Apply(const v1::Change& change) {
   }
 }
 
-void GenerationSnapshot::Put(const v1::Entity& e) {
+void GenerationSnapshot::Put(const v1::Entity& e, Status* compile_error) {
   const std::string key = KeyOf(e);
   switch (KindOf(e)) {
     case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, false, e.device()); break;
     case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, false, e.subscriber()); break;
     case v1::ENTITY_KIND_MODEL: PutParsed(models, key, false, e.model()); break;
-    case v1::ENTITY_KIND_TEMPLATE: PutParsed(templates, key, false, e.template_()); break;
+    case v1::ENTITY_KIND_TEMPLATE:
+      PutParsed(templates, key, false, e.template_());
+      PutCompiled(compiled, key, false, e.template_(), compile_error);
+      break;
     case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, false, e.package()); break;
     case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, false, e.client_class()); break;
     case v1::ENTITY_KIND_KEY_EPOCH: PutKey(keys, e.key_epoch()); break;
@@ -83,6 +109,18 @@ bool GenerationSnapshot::FindSubscriber(std::string_view id, v1::Subscriber* out
 const v1::DeviceModel* GenerationSnapshot::FindModel(std::string_view id) const {
   const std::shared_ptr<const v1::DeviceModel>* model = models.Find(id);
   return model == nullptr ? nullptr : model->get();
+}
+
+StatusOr<std::shared_ptr<const CompiledTemplate>> SnapshotTemplates::Get(const std::string& id,
+                                                                         uint64_t version,
+                                                                         std::string_view) {
+  const std::shared_ptr<const ArrivedTemplate>* arrived = snap_.compiled.Find(id);
+  if (arrived == nullptr || (*arrived)->version != version) {
+    return FailedPreconditionError("template " + id + " version " + std::to_string(version) +
+                                   " was not compiled on arrival");
+  }
+  if ((*arrived)->compiled == nullptr) return (*arrived)->error;
+  return (*arrived)->compiled;
 }
 
 }  // namespace provisor

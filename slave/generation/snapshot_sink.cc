@@ -60,7 +60,11 @@ Status SnapshotSink::Start(const v1::SyncStart& start) {
 
 Status SnapshotSink::SnapshotEntities(v1::SnapshotChunk& chunk) {
   if (building_ == nullptr) return DataLossError("snapshot chunk without a start");
-  for (const v1::Entity& entity : chunk.entities()) building_->Put(entity);
+  for (const v1::Entity& entity : chunk.entities()) {
+    Status compiled;
+    building_->Put(entity, &compiled);
+    if (!compiled.ok()) TemplateFailed(compiled);
+  }
   building_entities_ += static_cast<uint64_t>(chunk.entities_size());
   return Status::Ok();
 }
@@ -87,11 +91,18 @@ Status SnapshotSink::ApplyChanges(v1::ChangeBatch& batch) {
   auto next = std::make_shared<GenerationSnapshot>(*current);
   for (const v1::Change& change : batch.changes()) {
     if (change.revision() <= current->revision) continue;  // already applied
-    next->Apply(change);
+    Status compiled;
+    next->Apply(change, &compiled);
+    if (!compiled.ok()) TemplateFailed(compiled);
   }
   current.reset();  // so the replaced version can be freed at once
   Publish(std::move(next));
   return Status::Ok();
+}
+
+void SnapshotSink::TemplateFailed(const Status& error) {
+  template_failures_.fetch_add(1, std::memory_order_relaxed);
+  logger_->warn("TEMPLATE_COMPILE_FAILED {}; devices using it are refused", error.message());
 }
 
 void SnapshotSink::AbortSnapshot() {

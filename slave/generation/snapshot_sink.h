@@ -5,12 +5,15 @@
 // never stalls a transfer in flight. Replaced versions are retired and freed
 // here, on the sync side, once no reader holds them (so a loop never pays
 // for freeing a million-device snapshot). Nothing is written to disk.
+// Templates are compiled here, as they arrive (see snapshot.h); one that
+// does not compile is logged (TEMPLATE_COMPILE_FAILED) and counted once.
 //
 // Thread-safety: the SyncSink methods from the follower's thread only;
-// ReleaseRetired and retired() from any thread.
+// ReleaseRetired, retired() and template_failures() from any thread.
 #ifndef PROVISOR_SLAVE_GENERATION_SNAPSHOT_SINK_H_
 #define PROVISOR_SLAVE_GENERATION_SNAPSHOT_SINK_H_
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -37,9 +40,13 @@ class SnapshotSink final : public SyncSink {
   // Frees retired versions no reader holds any more. Call periodically.
   void ReleaseRetired();
   size_t retired() const;
+  // Templates that arrived and did not compile.
+  uint64_t template_failures() const { return template_failures_.load(std::memory_order_relaxed); }
 
  private:
   void Publish(std::shared_ptr<const GenerationSnapshot> next);
+  // Logs and counts a template that did not compile (`error` not OK).
+  void TemplateFailed(const Status& error);
 
   SnapshotHolder* holder_;
   Logger logger_;
@@ -48,6 +55,7 @@ class SnapshotSink final : public SyncSink {
   bool force_snapshot_ = false;  // the master's token period changed
   mutable std::mutex retired_mu_;
   std::vector<std::shared_ptr<const GenerationSnapshot>> retired_;
+  std::atomic<uint64_t> template_failures_{0};
 };
 
 }  // namespace provisor

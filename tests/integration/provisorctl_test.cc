@@ -111,7 +111,7 @@ TEST_CASE("provisorctl import: each bad input is refused with its reason") {
   const std::string long_name(300, 'n');
   const std::vector<Case> cases = {
       {"bad_mac.csv", "mac,model\nnot-a-mac,yealink-t46u\n", "device", "is not a MAC address"},
-      {"dup_mac.csv", "mac,model\n00:15:65:00:00:99,yealink-t46u\n00-15-65-00-00-99,yealink-t46u\n",
+      {"dup_mac.csv", "mac,model\n00:15:65:00:00:99,cisco-spa504g\n00-15-65-00-00-99,cisco-spa504g\n",
        "device", "already exists"},
       {"unknown_model.csv", "mac,model\n00:15:65:00:00:98,no-such-model\n", "device",
        "model 'no-such-model' does not exist"},
@@ -119,7 +119,7 @@ TEST_CASE("provisorctl import: each bad input is refused with its reason") {
       {"empty_id.csv", "id,name\n,Nobody\n", "subscriber", "id is required"},
       {"long_name.csv", "id,name\nsub-y," + long_name + "\n", "subscriber", "300 bytes"},
       {"bad_utf8.csv", "id,name\nsub-z,caf\xc3\n", "subscriber", "not valid UTF-8"},
-      {"unknown_column.csv", "mac,model,colour\n00:15:65:00:00:97,yealink-t46u,red\n", "device",
+      {"unknown_column.csv", "mac,model,colour\n00:15:65:00:00:97,cisco-spa504g,red\n", "device",
        "unknown column 'colour'"},
       {"broken_quote.csv", "id,name\nsub-q,\"Never closed\n", "subscriber",
        "quoted field is never closed"},
@@ -154,7 +154,7 @@ TEST_CASE("provisorctl import: Ctrl-C during a 5,000,000-row import keeps whole 
     out << "mac,model\n";
     char line[64];
     for (uint32_t i = 0; i < 5'000'000; ++i) {
-      std::snprintf(line, sizeof(line), "02:aa:%02x:%02x:%02x:%02x,yealink-t46u\n", (i >> 24) & 0xff,
+      std::snprintf(line, sizeof(line), "02:aa:%02x:%02x:%02x:%02x,cisco-spa504g\n", (i >> 24) & 0xff,
                     (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
       out << line;
     }

@@ -11,9 +11,10 @@ namespace {
 using Rows = std::vector<std::vector<std::string>>;
 
 // Reads all of `text`; the header is the first row of the result.
-Rows ReadAll(const std::string& text) {
+Rows ReadAll(const std::string& text, size_t chunk_bytes = CsvReader::kDefaultChunkBytes) {
   std::istringstream in(text);
-  StatusOr<CsvReader> reader = CsvReader::Open(in);
+  StatusOr<CsvReader> reader =
+      CsvReader::Open(in, CsvReader::kDefaultMaxRecordBytes, chunk_bytes);
   REQUIRE(reader.ok());
   Rows rows{reader->header()};
   std::vector<std::string> fields;
@@ -189,6 +190,24 @@ TEST_CASE("CsvReader parses records that straddle its 1 MiB read chunks") {
     CHECK(rows[2] == std::vector<std::string>{"q\"x", "m\r\nn"});
     CHECK(rows[3] == std::vector<std::string>{"u", ""});
     CHECK(rows[4] == std::vector<std::string>{"v", ""});
+  }
+}
+
+TEST_CASE("csv: records, quotes and line ends that straddle chunks read the same") {
+  const std::string text =
+      "\xEF\xBB\xBFmac,name,note\r\n"
+      "aa:bb:cc:dd:ee:01,\"Ann \"\"A\"\" Smith\",\"two\r\nlines\"\r\n"
+      "\n"
+      "aa:bb:cc:dd:ee:02,Bob,\"a,b\"\n"
+      "aa:bb:cc:dd:ee:03,,last";
+  const Rows expected = {{"mac", "name", "note"},
+                         {"aa:bb:cc:dd:ee:01", "Ann \"A\" Smith", "two\r\nlines"},
+                         {"aa:bb:cc:dd:ee:02", "Bob", "a,b"},
+                         {"aa:bb:cc:dd:ee:03", "", "last"}};
+  CHECK(ReadAll(text) == expected);
+  for (size_t chunk = 3; chunk <= text.size() + 1; ++chunk) {
+    INFO("chunk " << chunk);
+    CHECK(ReadAll(text, chunk) == expected);
   }
 }
 

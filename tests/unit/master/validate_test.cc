@@ -382,7 +382,6 @@ TEST_CASE("ValidateDeviceModel") {
       ValidateDeviceModel, valid, prefix,
       {{"vendor", [](auto* m, const std::string& v) { m->set_vendor(v); }},
        {"model", [](auto* m, const std::string& v) { m->set_model(v); }},
-       {"encryption", [](auto* m, const std::string& v) { m->set_encryption(v); }},
        {"file_names[0]",
         [](auto* m, const std::string& v) {
           m->clear_file_names();
@@ -422,6 +421,52 @@ TEST_CASE("ValidateDeviceModel") {
   m.set_max_blksize(65465);
   CHECK(Check(ValidateDeviceModel, m) ==
         prefix + "max_blksize 65465 is outside 8..65464 (0 means the slave's limit)");
+
+  // Every render of its devices would fail on a cipher nobody knows.
+  m = valid;
+  for (const char* known : {"", "none", "cisco-aes256-cbc", "yealink-aes", "gigaset-aes128"}) {
+    m.set_encryption(known);
+    CHECK(Check(ValidateDeviceModel, m) == "ok");
+  }
+  m.set_encryption("rot13");
+  CHECK(Check(ValidateDeviceModel, m) ==
+        prefix + "encryption: unknown vendor cipher 'rot13' (use cisco-aes256-cbc, yealink-aes, "
+                 "gigaset-aes128 or none)");
+  m.set_encryption(kTooLong);
+  CHECK(Check(ValidateDeviceModel, m) == prefix + "encryption is 257 bytes, the limit is 256");
+  m.set_encryption(kBadUtf8);
+  CHECK(Check(ValidateDeviceModel, m) == prefix + "encryption is not valid UTF-8");
+}
+
+TEST_CASE("ValidateDeviceForModel: a model that encrypts needs a per-device key that fits") {
+  v1::DeviceModel model = ValidModel();
+  v1::Device device;
+  device.set_mac("00:15:65:aa:bb:cc");
+  device.set_model(model.id());
+  auto check = [&]() {
+    Status s = ValidateDeviceForModel(device, model);
+    return s.ok() ? std::string("ok") : std::string(StatusCodeName(s.code())) + ": " + s.message();
+  };
+  CHECK(check() == "ok");  // no encryption, no key needed
+  model.set_encryption("yealink-aes");
+  CHECK(check() == "FAILED_PRECONDITION: device 00:15:65:aa:bb:cc: secret is required: "
+                   "model yealink-t46u encrypts with yealink-aes");
+  device.set_secret("short");
+  CHECK(check() == "FAILED_PRECONDITION: device 00:15:65:aa:bb:cc: secret does not fit model "
+                   "yealink-t46u's encryption: yealink-aes key must be exactly 16 characters "
+                   "(got 5)");
+  device.set_secret("0123456789abcdef");
+  CHECK(check() == "ok");
+  model.set_encryption("cisco-aes256-cbc");
+  device.set_secret("");
+  CHECK(check() == "FAILED_PRECONDITION: device 00:15:65:aa:bb:cc: secret is required: "
+                   "model yealink-t46u encrypts with cisco-aes256-cbc");
+  model.set_encryption("gigaset-aes128");
+  device.set_secret(std::string(16, '\0'));
+  CHECK(check() == "ok");
+  model.set_encryption("none");
+  device.set_secret("");
+  CHECK(check() == "ok");
 }
 
 TEST_CASE("ValidateTemplate") {
@@ -446,6 +491,15 @@ TEST_CASE("ValidateTemplate") {
   CHECK(Check(ValidateTemplate, t) == prefix + "body is not valid UTF-8");
   t.set_body("");
   CHECK(Check(ValidateTemplate, t) == "ok");
+  // The compile's limits, at upload (imports validate the same way).
+  t.set_body("{{" + std::string(40'000, 'a') + "}}");
+  CHECK(Check(ValidateTemplate, t) ==
+        prefix + "line 1, column 1: tag name longer than 128 bytes");
+  std::string nested;
+  for (int i = 0; i < 8'000; ++i) nested += "{{#s}}\n";
+  t.set_body(nested);
+  CHECK(Check(ValidateTemplate, t) ==
+        prefix + "line 65, column 1: sections nested deeper than 64");
 
   CheckTextFields<v1::Template>(
       ValidateTemplate, valid, prefix,
