@@ -78,8 +78,8 @@ TEST_CASE("https server: with and without a client certificate") {
   CHECK(anonymous.out == "tls none /a");
 
   CommandResult with_cert =
-      RunCommand({"curl", "-sS", "--cacert", certs + "/ca.pem", "--cert", certs + "/client.pem",
-                  "--key", certs + "/client.key", local + "/b", local + "/c"});
+      RunCommand({"curl", "-sS", "--cacert", certs + "/ca.pem", "--cert", certs + "/reader.pem",
+                  "--key", certs + "/reader.key", local + "/b", local + "/c"});
   CHECK(with_cert.exit_code == 0);
   CHECK(with_cert.out == "tls pem /btls pem /c");  // two requests, one connection
 
@@ -89,15 +89,15 @@ TEST_CASE("https server: with and without a client certificate") {
   StatusOr<SocketAddress> echo_bound = echo_cert.Listen("127.0.0.1:0");
   REQUIRE(echo_bound.ok());
   CommandResult pem = RunCommand({"curl", "-sS", "--cacert", certs + "/ca.pem", "--cert",
-                                  certs + "/client.pem", "--key", certs + "/client.key",
+                                  certs + "/reader.pem", "--key", certs + "/reader.key",
                                   "https://127.0.0.1:" + std::to_string(echo_bound->port()) + "/"});
   CHECK(pem.exit_code == 0);
-  CHECK(pem.out == ReadText(certs + "/client.pem"));
+  CHECK(pem.out == ReadText(certs + "/reader.pem"));
 
   // openssl s_client with a client certificate, speaking HTTP by hand.
   CommandResult s_client = RunCommand(
       {"openssl", "s_client", "-quiet", "-connect", "127.0.0.1:" + std::to_string(bound->port()),
-       "-CAfile", certs + "/ca.pem", "-cert", certs + "/client.pem", "-key", certs + "/client.key",
+       "-CAfile", certs + "/ca.pem", "-cert", certs + "/reader.pem", "-key", certs + "/reader.key",
        "-verify_return_error"},
       seconds(20), "GET /s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   CHECK(s_client.out.find("HTTP/1.1 200 OK") != std::string::npos);
@@ -107,8 +107,8 @@ TEST_CASE("https server: with and without a client certificate") {
   // plain HTTP on the TLS port.
   const uint64_t failures_before = server.counters().tls_handshake_failures.load();
   CommandResult foreign =
-      RunCommand({"curl", "-sS", "--cacert", certs + "/ca.pem", "--cert", other + "/client.pem",
-                  "--key", other + "/client.key", url + "/d"});
+      RunCommand({"curl", "-sS", "--cacert", certs + "/ca.pem", "--cert", other + "/reader.pem",
+                  "--key", other + "/reader.key", url + "/d"});
   CHECK(foreign.exit_code != 0);
   CHECK(foreign.out.empty());
   CommandResult old_tls = RunCommand(
@@ -156,8 +156,14 @@ TEST_CASE("https server: the master serves its dashboard over HTTPS with [http] 
     return RunCommand(argv).out;
   };
   CHECK(code({}, "/api/v1/cluster") == "200");
-  CHECK(code({"--cert", certs + "/client.pem", "--key", certs + "/client.key"}, "/metrics") == "200");
+  CHECK(code({"--cert", certs + "/reader.pem", "--key", certs + "/reader.key"}, "/metrics") == "200");
   CHECK(code({"-H", "Host: noc.example.net"}, "/") == "200");
+  // Actions need role operator: a reader's certificate is refused, an
+  // operator's gets as far as the (unknown) slave.
+  CHECK(code({"-X", "POST", "--cert", certs + "/reader.pem", "--key", certs + "/reader.key"},
+             "/api/v1/slaves/s1/drain") == "403");
+  CHECK(code({"-X", "POST", "--cert", certs + "/operator.pem", "--key", certs + "/operator.key"},
+             "/api/v1/slaves/s1/drain") == "404");
   CHECK(code({"-H", "Host: evil.example.com"}, "/api/v1/cluster") == "421");
   // Plain HTTP is not served on that port.
   CHECK(RunCommand({"curl", "-sS", "http://127.0.0.1:" +

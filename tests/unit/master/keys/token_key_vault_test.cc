@@ -184,13 +184,21 @@ TEST_CASE("sealing store: replicated changes and restored snapshots are sealed a
   KeySealingStore keyed(f.store.get(), sealer->get());
   v1::Change c;
   c.set_revision(10);
+  // Stamped now: an unstamped change is older than changelog_max_age and is
+  // compacted away at once.
+  c.set_time_unix_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         f.clock.WallNow().time_since_epoch())
+                         .count());
   c.set_kind(v1::ENTITY_KIND_KEY_EPOCH);
   *c.mutable_entity() = KeyEpoch(3, 'z');
   c.set_key(KeyOf(c.entity()));
   REQUIRE(keyed.ApplyReplicated({c}).ok());
   CHECK(KeySealer::IsSealed(f.RawKey(3)));
-  CHECK(keyed.ChangesSince(9, 10).value().at(0).entity().key_epoch().key() ==
-        std::string(32, 'z'));
+  StatusOr<std::vector<v1::Change>> replicated = keyed.ChangesSince(9, 10);
+  INFO(replicated.status().ToString());
+  REQUIRE(replicated.ok());
+  REQUIRE(replicated->size() == 1);
+  CHECK(replicated->at(0).entity().key_epoch().key() == std::string(32, 'z'));
 
   REQUIRE(keyed.BeginRestore().ok());
   REQUIRE(keyed.RestoreEntities({KeyEpoch(4, 'y')}).ok());

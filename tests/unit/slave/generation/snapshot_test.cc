@@ -2,13 +2,13 @@
 // delta, and requests only look them up.
 #include "slave/generation/snapshot.h"
 
-#include <arpa/inet.h>
 #include <spdlog/sinks/ostream_sink.h>
 
 #include <catch2/catch.hpp>
 #include <sstream>
 
 #include "common/clock.h"
+#include "common/token/client_ip.h"
 #include "slave/generation/provider.h"
 #include "slave/generation/snapshot_sink.h"
 
@@ -124,11 +124,7 @@ TEST_CASE("a template that does not compile is counted and logged once per arriv
         "template good: line 1, column 1: tag name longer than 128 bytes");
 }
 
-uint32_t Ip(const char* text) {
-  in_addr a;
-  inet_pton(AF_INET, text, &a);
-  return ntohl(a.s_addr);
-}
+ClientIp Ip(const char* text) { return *ClientIp::Parse(text); }
 
 // A device whose template is `body`, served through the real provider.
 struct Served {
