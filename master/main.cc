@@ -196,6 +196,7 @@ int main(int argc, char** argv) {
   provisor::HttpServer http(
       [&noc_http](const provisor::HttpRequest& request) { return noc_http.Handle(request); },
       http_options);
+  noc.http_server = &http.counters();
 
   grpc::ServerBuilder builder;
   int port = 0;

@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
   sources.snapshots = config->diagnostic_enabled ? nullptr : &snapshots;
   sources.follower = follower.get();
   sources.heartbeats = heartbeats.get();
+  sources.sink = sink.get();
   sources.clock = &clock;
   provisor::SlaveMetrics metrics(sources);
   provisor::HttpServerOptions metrics_options;
@@ -147,6 +148,7 @@ int main(int argc, char** argv) {
         return response;
       },
       metrics_options);
+  metrics.set_http(&metrics_http.counters());
   std::optional<provisor::SocketAddress> metrics_address;
   if (!config->metrics_listen.empty()) {
     provisor::StatusOr<provisor::SocketAddress> bound = metrics_http.Listen(config->metrics_listen);

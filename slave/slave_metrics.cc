@@ -5,6 +5,7 @@
 #include <array>
 #include <utility>
 
+#include "common/http_metrics.h"
 #include "slave/tftp/counters.h"
 
 namespace provisor {
@@ -119,6 +120,13 @@ void SlaveMetrics::Collect(MetricsBuilder& out) const {
           .Add(follow.connected ? 1 : 0);
     }
   }
+  if (sources_.sink != nullptr) {
+    out.Counter("provisor_slave_template_compile_failures_total",
+                "Templates that arrived from the master and did not compile (their devices "
+                "are refused)")
+        .Add(D(sources_.sink->template_failures()));
+  }
+  if (http_ != nullptr) AddHttpServerMetrics(*http_, "provisor_slave_metrics_http", out);
   if (sources_.heartbeats != nullptr) {
     std::optional<MonoTime> accepted = sources_.heartbeats->last_accepted();
     out.Gauge("provisor_slave_heartbeat_age_seconds",

@@ -4,7 +4,8 @@
 // active sessions), the generation provider (token and device refusals by
 // reason; the render time histogram it feeds), the sync follower (revision,
 // lag, connected) and the heartbeat sender (age of the last accepted
-// report). Served on metrics_listen; nothing else is.
+// report), the snapshot sink (templates that failed to compile on arrival)
+// and the metrics listener itself. Served on metrics_listen; nothing else is.
 //
 // Thread-safety: thread-safe.
 #ifndef PROVISOR_SLAVE_SLAVE_METRICS_H_
@@ -18,8 +19,10 @@
 
 #include "common/clock.h"
 #include "common/cluster/follower.h"
+#include "common/http_server.h"
 #include "common/metrics.h"
 #include "slave/generation/provider.h"
+#include "slave/generation/snapshot_sink.h"
 #include "slave/heartbeat_sender.h"
 #include "slave/tftp/server.h"
 
@@ -33,6 +36,7 @@ struct SlaveMetricsSources {
   const SnapshotHolder* snapshots = nullptr;
   const Follower* follower = nullptr;
   const HeartbeatSender* heartbeats = nullptr;
+  const SnapshotSink* sink = nullptr;  // templates that failed to compile on arrival
   const Clock* clock = nullptr;
 };
 
@@ -43,11 +47,14 @@ class SlaveMetrics {
   // Where the provider observes each render.
   prometheus::Histogram* render_seconds() { return render_seconds_; }
   std::string Exposition() const;
+  // The metrics listener's own counters (set once it exists).
+  void set_http(const HttpServerCounters* http) { http_ = http; }
 
  private:
   void Collect(MetricsBuilder& out) const;
 
   SlaveMetricsSources sources_;
+  const HttpServerCounters* http_ = nullptr;
   prometheus::Registry registry_;
   prometheus::Histogram* render_seconds_;
   CallbackCollector collector_;

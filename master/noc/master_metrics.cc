@@ -1,12 +1,12 @@
 #include "master/noc/master_metrics.h"
 
-#include "master/auth/rpc_authorizer.h"
-
 #include <prometheus/family.h>
 
 #include <algorithm>
 
+#include "common/http_metrics.h"
 #include "master/admin_service.h"
+#include "master/auth/rpc_authorizer.h"
 #include "master/cluster/balancer.h"
 #include "master/cluster/balancer_service.h"
 #include "master/cluster/binding_recorder.h"
@@ -153,6 +153,9 @@ void MasterMetrics::Collect(MetricsBuilder& out) const {
     out.Counter("provisor_master_http_reads_refused_total",
                 "Dashboard, API and metrics reads refused for want of a valid token or role")
         .Add(static_cast<double>(noc.http->read_refused.load()));
+  }
+  if (noc.http_server != nullptr) {
+    AddHttpServerMetrics(*noc.http_server, "provisor_master_http", out);
   }
   if (noc.authorizer != nullptr) {
     out.Counter("provisor_master_grpc_refused_total",

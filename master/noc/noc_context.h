@@ -28,6 +28,7 @@ class FrontEndStats;
 
 // The master's HTTP requests since start (NocHttp counts, metrics read).
 class RpcAuthorizer;
+struct HttpServerCounters;
 
 struct NocHttpCounters {
   std::atomic<uint64_t> requests{0};
@@ -54,6 +55,7 @@ struct NocContext {
   const NocHttpCounters* http = nullptr;       // may be null
   const FrontEndStats* front_ends = nullptr;   // may be null
   const RpcAuthorizer* authorizer = nullptr;   // gRPC refusals; may be null
+  const HttpServerCounters* http_server = nullptr;  // the listener's own; may be null
 };
 
 }  // namespace provisor
