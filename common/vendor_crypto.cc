@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "common/hex.h"
 #include "common/utf8.h"
 
 namespace provisor {
@@ -123,16 +124,7 @@ bool IsYealinkKeyChar(char c) {
   return std::string_view("#$%*+,-.:=?@[]^_{}~").find(c) != std::string_view::npos;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    hex += kDigits[c >> 4];
-    hex += kDigits[c & 0xf];
-  }
-  return hex;
-}
+std::string Hex(std::string_view bytes) { return HexEncode(bytes); }
 
 // `arg` as one POSIX sh word: as is when it holds only characters that are
 // never special, else in single quotes (each ' written as '\'').

@@ -6,8 +6,10 @@
 #include <map>
 
 #include "common/entity.h"
+#include "common/hex.h"
 #include "common/mac.h"
 #include "master/auth/redact.h"
+#include "master/auth/rpc_roles.h"
 #include "common/utf8.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
@@ -15,44 +17,14 @@
 namespace provisor {
 namespace {
 
-constexpr std::string_view kCreate = "/provisor.v1.Admin/Create";
-constexpr std::string_view kUpdate = "/provisor.v1.Admin/Update";
-constexpr std::string_view kGet = "/provisor.v1.Admin/Get";
-constexpr std::string_view kDelete = "/provisor.v1.Admin/Delete";
-constexpr std::string_view kList = "/provisor.v1.Admin/List";
-constexpr std::string_view kImport = "/provisor.v1.Admin/Import";
-constexpr std::string_view kWatch = "/provisor.v1.Admin/Watch";
-constexpr std::string_view kInfo = "/provisor.v1.Admin/Info";
-constexpr std::string_view kRender = "/provisor.v1.Admin/Render";
-constexpr std::string_view kRotateKeys = "/provisor.v1.Admin/RotateKeys";
 
 constexpr uint32_t kDefaultBatchSize = 1000;
 constexpr uint32_t kMaxBatchSize = 10000;
 
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
-StatusOr<std::string> HexDecode(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2 != 0) return InvalidArgumentError("page_token is not valid");
-  std::string out;
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
-    if (hi < 0 || lo < 0) return InvalidArgumentError("page_token is not valid");
-    out.push_back(static_cast<char>(hi * 16 + lo));
-  }
-  return out;
+StatusOr<std::string> DecodePageToken(std::string_view token) {
+  std::optional<std::string> key = HexDecode(token);
+  if (!key) return InvalidArgumentError("page_token is not valid");
+  return *key;
 }
 
 // Device keys are accepted in any MAC notation.
@@ -120,17 +92,17 @@ grpc::Status AdminService::Put(grpc::ServerContext* context, std::string_view me
 
 grpc::Status AdminService::Create(grpc::ServerContext* context, const v1::WriteRequest* request,
                                   v1::WriteResponse* response) {
-  return Put(context, kCreate, WriteOp::kCreate, request, response);
+  return Put(context, rpc::kAdminCreate, WriteOp::kCreate, request, response);
 }
 
 grpc::Status AdminService::Update(grpc::ServerContext* context, const v1::WriteRequest* request,
                                   v1::WriteResponse* response) {
-  return Put(context, kUpdate, WriteOp::kUpdate, request, response);
+  return Put(context, rpc::kAdminUpdate, WriteOp::kUpdate, request, response);
 }
 
 grpc::Status AdminService::Get(grpc::ServerContext* context, const v1::GetRequest* request,
                                v1::Entity* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kGet);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminGet);
   if (!who.ok()) return ToGrpc(who.status());
   if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   StatusOr<std::string> key = CanonicalKey(request->kind(), request->key());
@@ -144,9 +116,9 @@ grpc::Status AdminService::Get(grpc::ServerContext* context, const v1::GetReques
 
 grpc::Status AdminService::Delete(grpc::ServerContext* context, const v1::DeleteRequest* request,
                                   v1::WriteResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kDelete);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminDelete);
   if (!who.ok()) return ToGrpc(who.status());
-  Status allowed = CheckKind(*context, kDelete, *who, request->kind());
+  Status allowed = CheckKind(*context, rpc::kAdminDelete, *who, request->kind());
   if (!allowed.ok()) return ToGrpc(allowed);
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
@@ -162,7 +134,7 @@ grpc::Status AdminService::Delete(grpc::ServerContext* context, const v1::Delete
 
 grpc::Status AdminService::List(grpc::ServerContext* context, const v1::ListRequest* request,
                                 v1::ListResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kList);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminList);
   if (!who.ok()) return ToGrpc(who.status());
   if (request->kind() == v1::ENTITY_KIND_KEY_EPOCH) return ToGrpc(KeysRefused());
   if (request->page_size() > 1000) {
@@ -174,7 +146,7 @@ grpc::Status AdminService::List(grpc::ServerContext* context, const v1::ListRequ
   query.subscriber_id = request->subscriber_id();
   query.model = request->model();
   query.page_size = request->page_size();
-  StatusOr<std::string> start = HexDecode(request->page_token());
+  StatusOr<std::string> start = DecodePageToken(request->page_token());
   if (!start.ok()) return ToGrpc(start.status());
   query.start_after = *start;
   StatusOr<ListPage> page = store_->List(query);
@@ -193,7 +165,7 @@ grpc::Status AdminService::List(grpc::ServerContext* context, const v1::ListRequ
 grpc::Status AdminService::Import(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::ImportBatchResult, v1::ImportChunk>* stream) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kImport);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminImport);
   if (!who.ok()) return ToGrpc(who.status());
   Status writable = CheckWritable();
   if (!writable.ok()) return ToGrpc(writable);
@@ -253,7 +225,7 @@ grpc::Status AdminService::Import(
     for (v1::ImportRow& row : *chunk.mutable_rows()) {
       rows.push_back(row.row());
       v1::Entity* entity = row.mutable_entity();
-      Status valid = CheckKind(*context, kImport, *who, KindOf(*entity));
+      Status valid = CheckKind(*context, rpc::kAdminImport, *who, KindOf(*entity));
       if (valid.ok()) valid = ValidateEntity(entity);
       if (!valid.ok()) {
         v1::RowError* error = result.add_errors();
@@ -295,7 +267,7 @@ grpc::Status AdminService::Import(
 
 grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRequest* request,
                                  grpc::ServerWriter<v1::Change>* writer) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kWatch);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminWatch);
   if (!who.ok()) return ToGrpc(who.status());
   const bool redact = !who->roles.Grants(Role::kOperator);
   uint64_t after = request->from_revision();
@@ -315,7 +287,7 @@ grpc::Status AdminService::Watch(grpc::ServerContext* context, const v1::WatchRe
 
 grpc::Status AdminService::Info(grpc::ServerContext* context, const v1::InfoRequest*,
                                 v1::InfoResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kInfo);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminInfo);
   if (!who.ok()) return ToGrpc(who.status());
   StatusOr<StoreInfo> info = store_->Info();
   if (!info.ok()) return ToGrpc(info.status());
@@ -328,7 +300,7 @@ grpc::Status AdminService::Info(grpc::ServerContext* context, const v1::InfoRequ
 
 grpc::Status AdminService::Render(grpc::ServerContext* context, const v1::RenderRequest* request,
                                   v1::RenderResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kRender);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminRender);
   if (!who.ok()) return ToGrpc(who.status());
   if (generator_ == nullptr) return ToGrpc(UnimplementedError("rendering is not enabled"));
   ClientIp client_ip;  // none given: 0.0.0.0, a filename no client can use
@@ -347,7 +319,7 @@ grpc::Status AdminService::Render(grpc::ServerContext* context, const v1::Render
 grpc::Status AdminService::RotateKeys(grpc::ServerContext* context,
                                       const v1::RotateKeysRequest* request,
                                       v1::RotateKeysResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kRotateKeys);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kAdminRotateKeys);
   if (!who.ok()) return ToGrpc(who.status());
   if (generator_ == nullptr) return ToGrpc(UnimplementedError("key rotation is not enabled"));
   Status writable = CheckWritable();

@@ -1,10 +1,8 @@
 #include "common/cluster/follower.h"
 
-#include <openssl/rand.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 
 #include <grpcpp/grpcpp.h>
 
@@ -12,28 +10,20 @@
 #include <cmath>
 #include <random>
 
+#include "common/hex.h"
 #include "proto/rpc_channel.h"
 #include "provisor/v1/cluster.grpc.pb.h"
 
 namespace provisor {
 
 std::string RandomInstanceId() {
-  unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
-    // No entropy source: the pid and time still differ between processes.
-    const uint64_t fallback = static_cast<uint64_t>(getpid()) << 32 ^
-                              static_cast<uint64_t>(std::chrono::steady_clock::now()
-                                                        .time_since_epoch()
-                                                        .count());
-    std::memcpy(bytes, &fallback, sizeof(bytes));
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
+  StatusOr<std::string> id = RandomHex(8);
+  if (id.ok()) return *id;
+  // No entropy source: the pid and time still differ between processes.
+  const uint64_t fallback =
+      static_cast<uint64_t>(getpid()) << 32 ^
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(&fallback), sizeof(fallback)));
 }
 
 class Follower::Impl {

@@ -7,7 +7,10 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <memory>
+
+#include "common/hex.h"
 
 namespace provisor {
 namespace {
@@ -73,22 +76,14 @@ Sha256Digest Sha256(std::string_view bytes) {
 }
 
 StatusOr<Sha256Digest> ParseSha256Hex(std::string_view hex) {
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   Sha256Digest digest{};
   if (hex.size() != 2 * digest.size()) {
     return InvalidArgumentError("a SHA-256 is 64 hex digits, not " + std::to_string(hex.size()) +
                                 " characters");
   }
-  for (size_t i = 0; i < digest.size(); ++i) {
-    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return InvalidArgumentError("a SHA-256 is 64 hex digits");
-    digest[i] = static_cast<uint8_t>(hi * 16 + lo);
-  }
+  std::optional<std::string> bytes = HexDecode(hex);
+  if (!bytes) return InvalidArgumentError("a SHA-256 is 64 hex digits");
+  std::copy(bytes->begin(), bytes->end(), digest.begin());
   return digest;
 }
 

@@ -6,18 +6,18 @@
 
 #include "common/mac.h"
 #include "master/admin_service.h"
+#include "master/auth/rpc_roles.h"
 
 namespace provisor {
 
 grpc::Status BalancerService::NextServer(grpc::ServerContext* context,
                                          const v1::NextServerRequest* request,
                                          v1::NextServerResponse* response) {
-  constexpr std::string_view kNextServer = "/provisor.v1.Balancer/NextServer";
-  StatusOr<Identity> who = authorizer_->Authenticate(*context, kNextServer);
+  StatusOr<Identity> who = authorizer_->Authenticate(*context, rpc::kBalancerNextServer);
   if (!who.ok()) return ToGrpc(who.status());
   if (!who->roles.Holds(Role::kDhcp) &&
       !(who->roles.Grants(Role::kOperator) && !request->ack())) {
-    return ToGrpc(authorizer_->Deny(*context, kNextServer, *who,
+    return ToGrpc(authorizer_->Deny(*context, rpc::kBalancerNextServer, *who,
                                     request->ack() ? "binding reports need role dhcp"
                                                    : "needs role dhcp (or operator without ack)"));
   }

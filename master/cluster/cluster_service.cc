@@ -9,6 +9,7 @@
 #include "common/socket_address.h"
 #include "common/utf8.h"
 #include "master/admin_service.h"  // ToGrpc
+#include "master/auth/rpc_roles.h"
 #include "master/cluster/sync_streamer.h"
 
 namespace provisor {
@@ -16,13 +17,6 @@ namespace {
 
 constexpr size_t kMaxSlaveIdLength = 64;
 
-constexpr std::string_view kSync = "/provisor.v1.Cluster/Sync";
-constexpr std::string_view kHeartbeat = "/provisor.v1.Cluster/Heartbeat";
-constexpr std::string_view kStatus = "/provisor.v1.Cluster/Status";
-constexpr std::string_view kEvents = "/provisor.v1.Cluster/Events";
-constexpr std::string_view kSetSlaveWeight = "/provisor.v1.Cluster/SetSlaveWeight";
-constexpr std::string_view kSetSlaveDrained = "/provisor.v1.Cluster/SetSlaveDrained";
-constexpr std::string_view kForgetSlave = "/provisor.v1.Cluster/ForgetSlave";
 // A slave's instance id: what Sync and Heartbeat report, bounded.
 constexpr size_t kMaxInstanceLength = 64;
 
@@ -194,7 +188,7 @@ provisor::Status ClusterService::AuthorizeAs(grpc::ServerContext* context,
 
 grpc::Status ClusterService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
                                   grpc::ServerWriter<v1::SyncMessage>* writer) {
-  provisor::Status allowed = AuthorizeAs(context, kSync, request->follower_id());
+  provisor::Status allowed = AuthorizeAs(context, rpc::kClusterSync, request->follower_id());
   if (!allowed.ok()) return ToGrpc(allowed);
   if (request->instance().size() > kMaxInstanceLength) {
     return ToGrpc(InvalidArgumentError("instance id longer than " +
@@ -209,7 +203,7 @@ grpc::Status ClusterService::Sync(grpc::ServerContext* context, const v1::SyncRe
 grpc::Status ClusterService::Heartbeat(grpc::ServerContext* context,
                                        const v1::HeartbeatRequest* request,
                                        v1::HeartbeatResponse* response) {
-  provisor::Status allowed = AuthorizeAs(context, kHeartbeat, request->slave_id());
+  provisor::Status allowed = AuthorizeAs(context, rpc::kClusterHeartbeat, request->slave_id());
   if (!allowed.ok()) return ToGrpc(allowed);
   StatusOr<provisor::Heartbeat> heartbeat = FromRequest(*request);
   if (!heartbeat.ok()) return ToGrpc(heartbeat.status());
@@ -241,7 +235,7 @@ void ClusterService::FillSlave(const SlaveStatus& slave, uint64_t revision,
 
 grpc::Status ClusterService::Status(grpc::ServerContext* context, const v1::StatusRequest*,
                                     v1::StatusResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kStatus);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kClusterStatus);
   if (!who.ok()) return ToGrpc(who.status());
   const uint64_t revision = store_->revision();
   response->set_revision(revision);
@@ -280,7 +274,7 @@ grpc::Status ClusterService::Status(grpc::ServerContext* context, const v1::Stat
 grpc::Status ClusterService::Events(grpc::ServerContext* context,
                                     const v1::EventsRequest* request,
                                     v1::EventsResponse* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kEvents);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kClusterEvents);
   if (!who.ok()) return ToGrpc(who.status());
   const size_t limit = request->limit() == 0
                            ? kMaxEventsPerCall
@@ -303,7 +297,7 @@ grpc::Status ClusterService::Reply(const std::string& id, v1::SlaveStatusProto* 
 grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext* context,
                                             const v1::SetSlaveWeightRequest* request,
                                             v1::SlaveStatusProto* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kSetSlaveWeight);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kClusterSetSlaveWeight);
   if (!who.ok()) return ToGrpc(who.status());
   if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
   if (request->weight() > kMaxOperatorWeight) {
@@ -319,7 +313,7 @@ grpc::Status ClusterService::SetSlaveWeight(grpc::ServerContext* context,
 grpc::Status ClusterService::SetSlaveDrained(grpc::ServerContext* context,
                                              const v1::SetSlaveDrainedRequest* request,
                                              v1::SlaveStatusProto* response) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kSetSlaveDrained);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kClusterSetSlaveDrained);
   if (!who.ok()) return ToGrpc(who.status());
   if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
   provisor::Status set = registry_->SetDrained(request->id(), request->drained());
@@ -330,7 +324,7 @@ grpc::Status ClusterService::SetSlaveDrained(grpc::ServerContext* context,
 grpc::Status ClusterService::ForgetSlave(grpc::ServerContext* context,
                                          const v1::ForgetSlaveRequest* request,
                                          v1::ForgetSlaveResponse*) {
-  StatusOr<Identity> who = authorizer_->Authorize(*context, kForgetSlave);
+  StatusOr<Identity> who = authorizer_->Authorize(*context, rpc::kClusterForgetSlave);
   if (!who.ok()) return ToGrpc(who.status());
   if (request->id().empty()) return ToGrpc(InvalidArgumentError("slave id is empty"));
   return ToGrpc(registry_->Forget(request->id()));

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "common/hex.h"
+
 namespace provisor::ctl {
 
 std::string_view Trim(std::string_view text) {
@@ -71,16 +73,7 @@ StatusOr<std::string> HexDecode(std::string_view text) {
   return bytes;
 }
 
-std::string HexEncode(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 0xf]);
-  }
-  return out;
-}
+std::string HexEncode(std::string_view bytes) { return provisor::HexEncode(bytes); }
 
 std::string OneLine(std::string_view text) {
   std::string out;

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "common/hex.h"
+
 namespace provisor {
 namespace {
 
@@ -82,12 +84,8 @@ StatusOr<LoadedMasterKey> Create(const std::string& path) {
   if (RAND_bytes(loaded.key.data(), static_cast<int>(loaded.key.size())) != 1) {
     return InternalError("no random bytes for a master key");
   }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string text;
-  for (uint8_t b : loaded.key) {
-    text.push_back(kHex[b >> 4]);
-    text.push_back(kHex[b & 15]);
-  }
+  std::string text = HexEncode(
+      std::string_view(reinterpret_cast<const char*>(loaded.key.data()), loaded.key.size()));
   text.push_back('\n');
   // Written whole under a temporary name, then renamed: a crash leaves no
   // half key behind.

@@ -5,10 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
 #include <cstring>
 
+#include "common/hex.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
 
@@ -57,17 +56,7 @@ std::string Describe(v1::EntityKind kind, std::string_view key) {
 }
 
 // 32 hex digits from 16 random bytes.
-StatusOr<std::string> NewStoreId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) return InternalError("no random bytes for a store id");
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 0xf]);
-  }
-  return id;
-}
+StatusOr<std::string> NewStoreId() { return RandomHex(16); }
 
 }  // namespace
 

@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/cluster.h"
 
 namespace provisor {
 namespace {
@@ -33,16 +34,8 @@ using SteadyClock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Polls `done` until it holds or `limit` passes.
-template <typename F>
-bool WaitFor(F done, milliseconds limit = seconds(10)) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (!done()) {
-    if (SteadyClock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
+// Polls with a deadline (tests/support/cluster.h).
+using testing::WaitFor;
 
 // A blocking TCP connection to 127.0.0.1:port (-1 on failure).
 int Connect(uint16_t port) {

@@ -14,29 +14,20 @@
 #include <vector>
 
 #include "common/http_server.h"
+#include "tests/support/cluster.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 namespace provisor {
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::CommandResult;
 using testing::RunCommand;
 using testing::TempDir;
 
-// Polls `done` until it holds or `limit` passes.
-template <typename F>
-bool WaitFor(F done, milliseconds limit = seconds(10)) {
-  const auto deadline = SteadyClock::now() + limit;
-  while (!done()) {
-    if (SteadyClock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
+// Polls with a deadline (tests/support/cluster.h).
+using testing::WaitFor;
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path);

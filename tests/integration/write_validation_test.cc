@@ -10,6 +10,7 @@
 
 #include "provisor/v1/admin.grpc.pb.h"
 #include "tests/support/master_process.h"
+#include "tests/support/store_entities.h"
 
 namespace provisor {
 namespace {
@@ -54,25 +55,18 @@ struct Master : testing::MasterProcess {
   std::unique_ptr<v1::Admin::Stub> stub;
 };
 
-v1::Entity Template(const std::string& id, const std::string& body) {
-  v1::Entity e;
-  e.mutable_template_()->set_id(id);
-  e.mutable_template_()->set_body(body);
-  return e;
-}
+using testing::Template;
 
+// A model on template "tpl" that encrypts with `encryption`.
 v1::Entity Model(const std::string& id, const std::string& encryption) {
-  v1::Entity e;
-  e.mutable_model()->set_id(id);
-  e.mutable_model()->set_template_id("tpl");
+  v1::Entity e = testing::Model(id, "tpl");
   e.mutable_model()->set_encryption(encryption);
   return e;
 }
 
+// A device of `model` whose secret is `key`.
 v1::Entity Device(const std::string& mac, const std::string& model, const std::string& key) {
-  v1::Entity e;
-  e.mutable_device()->set_mac(mac);
-  e.mutable_device()->set_model(model);
+  v1::Entity e = testing::Device(mac, model);
   e.mutable_device()->set_secret(key);
   return e;
 }

@@ -1,9 +1,10 @@
-// Small entity builders the store tests share: a template, a model on a
-// template, and a device of a model (optionally a subscriber's, of a client
-// class). Header-only.
+// Small entity builders the store and slave tests share: a template, a model
+// on a template, a device of a model (optionally a subscriber's, of a client
+// class), and a change that puts an entity. Header-only.
 #ifndef PROVISOR_TESTS_SUPPORT_STORE_ENTITIES_H_
 #define PROVISOR_TESTS_SUPPORT_STORE_ENTITIES_H_
 
+#include <cstdint>
 #include <string>
 
 #include "provisor/v1/model.pb.h"
@@ -32,6 +33,17 @@ inline v1::Entity Device(const std::string& mac, const std::string& model,
   e.mutable_device()->set_subscriber_id(sub);
   e.mutable_device()->set_client_class(cls);
   return e;
+}
+
+// A change of `revision` that puts `e` (kind `kind`, key `key`).
+inline v1::Change PutChange(uint64_t revision, v1::EntityKind kind, const std::string& key,
+                            v1::Entity e) {
+  v1::Change c;
+  c.set_revision(revision);
+  c.set_kind(kind);
+  c.set_key(key);
+  *c.mutable_entity() = std::move(e);
+  return c;
 }
 
 }  // namespace provisor::testing

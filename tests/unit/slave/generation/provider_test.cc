@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/clock.h"
+#include "tests/support/store_entities.h"
 
 namespace provisor {
 namespace {
@@ -11,14 +12,7 @@ using std::chrono::minutes;
 
 ClientIp Ip(const char* text) { return *ClientIp::Parse(text); }
 
-v1::Change Put(uint64_t revision, v1::EntityKind kind, const std::string& key, v1::Entity e) {
-  v1::Change c;
-  c.set_revision(revision);
-  c.set_kind(kind);
-  c.set_key(key);
-  *c.mutable_entity() = std::move(e);
-  return c;
-}
+using testing::PutChange;
 
 struct Fixture {
   Fixture() {
@@ -29,17 +23,17 @@ struct Fixture {
     v1::Entity k;
     k.mutable_key_epoch()->set_epoch(epoch);
     k.mutable_key_epoch()->set_key(std::string(key.key.begin(), key.key.end()));
-    snap->Apply(Put(1, v1::ENTITY_KIND_KEY_EPOCH, "k", k));
+    snap->Apply(PutChange(1, v1::ENTITY_KIND_KEY_EPOCH, "k", k));
     v1::Entity t;
     t.mutable_template_()->set_id("tpl");
     t.mutable_template_()->set_version(1);
     t.mutable_template_()->set_body("mac={{device.mac_hex}} resync={{cluster.resync_url}}\n");
-    snap->Apply(Put(2, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
+    snap->Apply(PutChange(2, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
     v1::Entity m;
     m.mutable_model()->set_id("m1");
     m.mutable_model()->set_template_id("tpl");
     m.mutable_model()->add_file_names("{MAC}.cfg");
-    snap->Apply(Put(3, v1::ENTITY_KIND_MODEL, "m1", m));
+    snap->Apply(PutChange(3, v1::ENTITY_KIND_MODEL, "m1", m));
     for (const char* mac : {"00:15:65:aa:bb:cc", "00:15:65:00:00:02"}) {
       v1::Entity d;
       d.mutable_device()->set_mac(mac);
@@ -48,7 +42,7 @@ struct Fixture {
       if (std::string(mac) == "00:15:65:00:00:02") {
         d.mutable_device()->set_state(v1::DEVICE_STATE_SUSPENDED);
       }
-      snap->Apply(Put(4, v1::ENTITY_KIND_DEVICE, mac, d));
+      snap->Apply(PutChange(4, v1::ENTITY_KIND_DEVICE, mac, d));
     }
     holder.Set(snap);
     options.cluster.server = "10.0.0.5";
@@ -176,17 +170,17 @@ TEST_CASE("a device fetched twice renders the same and a subscriber change shows
   t.mutable_template_()->set_version(2);
   t.mutable_template_()->set_body(
       "mac={{device.mac_hex}} name={{subscriber.name}} resync={{cluster.resync_url}}\n");
-  next->Apply(Put(5, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
+  next->Apply(PutChange(5, v1::ENTITY_KIND_TEMPLATE, "tpl", t));
   v1::Entity s;
   s.mutable_subscriber()->set_id("s1");
   s.mutable_subscriber()->set_name("Alice");
-  next->Apply(Put(5, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
+  next->Apply(PutChange(5, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
   v1::Entity d;
   d.mutable_device()->set_mac("00:15:65:aa:bb:cc");
   d.mutable_device()->set_model("m1");
   d.mutable_device()->set_subscriber_id("s1");
   d.mutable_device()->mutable_last_binding()->set_ip("10.1.2.3");
-  next->Apply(Put(5, v1::ENTITY_KIND_DEVICE, "00:15:65:aa:bb:cc", d));
+  next->Apply(PutChange(5, v1::ENTITY_KIND_DEVICE, "00:15:65:aa:bb:cc", d));
   f.holder.Set(next);
 
   GenerationProvider p(&f.holder, f.options, &f.clock);
@@ -211,7 +205,7 @@ TEST_CASE("a device fetched twice renders the same and a subscriber change shows
   // The subscriber's name changes in the next version.
   auto renamed = std::make_shared<GenerationSnapshot>(*f.holder.Get());
   s.mutable_subscriber()->set_name("Bob");
-  renamed->Apply(Put(6, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
+  renamed->Apply(PutChange(6, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
   f.holder.Set(renamed);
   tftp::FetchResult third = f.Fetch(p, token);
   REQUIRE(third.ok());

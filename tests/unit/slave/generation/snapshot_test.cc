@@ -11,6 +11,7 @@
 #include "common/token/client_ip.h"
 #include "slave/generation/provider.h"
 #include "slave/generation/snapshot_sink.h"
+#include "tests/support/store_entities.h"
 
 namespace provisor {
 namespace {
@@ -19,14 +20,7 @@ using std::chrono::minutes;
 
 constexpr const char* kMac = "00:15:65:aa:bb:cc";
 
-v1::Change Put(uint64_t revision, v1::EntityKind kind, const std::string& key, v1::Entity e) {
-  v1::Change c;
-  c.set_revision(revision);
-  c.set_kind(kind);
-  c.set_key(key);
-  *c.mutable_entity() = std::move(e);
-  return c;
-}
+using testing::PutChange;
 
 v1::Entity Template(const std::string& id, uint64_t version, const std::string& body) {
   v1::Entity t;
@@ -44,7 +38,7 @@ size_t Count(const std::string& text, const std::string& what) {
 
 TEST_CASE("a template is compiled once, when it arrives, and looked up after") {
   GenerationSnapshot snap(minutes(30));
-  snap.Apply(Put(1, v1::ENTITY_KIND_TEMPLATE, "tpl", Template("tpl", 1, "a={{a}}")));
+  snap.Apply(PutChange(1, v1::ENTITY_KIND_TEMPLATE, "tpl", Template("tpl", 1, "a={{a}}")));
   const std::shared_ptr<const ArrivedTemplate>* arrived = snap.compiled.Find("tpl");
   REQUIRE(arrived != nullptr);
   REQUIRE((*arrived)->compiled != nullptr);
@@ -114,7 +108,7 @@ TEST_CASE("a template that does not compile is counted and logged once per arriv
 
   // A delta brings a hostile version: refused on arrival, once.
   v1::ChangeBatch batch;
-  *batch.add_changes() = Put(6, v1::ENTITY_KIND_TEMPLATE, "good",
+  *batch.add_changes() = PutChange(6, v1::ENTITY_KIND_TEMPLATE, "good",
                              Template("good", 2, "{{" + std::string(40'000, 'a') + "}}"));
   REQUIRE(sink.ApplyChanges(batch).ok());
   CHECK(sink.template_failures() == 2);
@@ -136,16 +130,16 @@ struct Served {
     v1::Entity k;
     k.mutable_key_epoch()->set_epoch(epoch);
     k.mutable_key_epoch()->set_key(std::string(key.key.begin(), key.key.end()));
-    snap->Apply(Put(1, v1::ENTITY_KIND_KEY_EPOCH, "k", k));
-    snap->Apply(Put(2, v1::ENTITY_KIND_TEMPLATE, "tpl", Template("tpl", 1, body)));
+    snap->Apply(PutChange(1, v1::ENTITY_KIND_KEY_EPOCH, "k", k));
+    snap->Apply(PutChange(2, v1::ENTITY_KIND_TEMPLATE, "tpl", Template("tpl", 1, body)));
     v1::Entity m;
     m.mutable_model()->set_id("m1");
     m.mutable_model()->set_template_id("tpl");
-    snap->Apply(Put(3, v1::ENTITY_KIND_MODEL, "m1", m));
+    snap->Apply(PutChange(3, v1::ENTITY_KIND_MODEL, "m1", m));
     v1::Entity d;
     d.mutable_device()->set_mac(kMac);
     d.mutable_device()->set_model("m1");
-    snap->Apply(Put(4, v1::ENTITY_KIND_DEVICE, kMac, d));
+    snap->Apply(PutChange(4, v1::ENTITY_KIND_DEVICE, kMac, d));
   }
   tftp::FetchResult Fetch() {
     holder.Set(snap);
