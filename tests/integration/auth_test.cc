@@ -303,7 +303,8 @@ TEST_CASE("a plaintext listener off loopback is refused unless insecure is expli
   const std::string stderr_path = dir.path() + "/stderr";
   const std::string insecure = dir.WriteFile(
       "insecure.toml", "data_dir = \"" + data.path() + "\"\ngrpc_listen = \"0.0.0.0:0\"\n"
-                       "http_listen = \"off\"\n[auth]\ninsecure = true\n");
+                       "http_listen = \"off\"\n[auth]\ninsecure = true\n"
+                       "[keys]\nmaster_key_file = \"" + dir.path() + "/master.key\"\n");
   {
     testing::Daemon daemon("provisor-master", {"--config", insecure}, 1, {}, stderr_path);
     REQUIRE(daemon.ready());
