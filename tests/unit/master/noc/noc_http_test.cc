@@ -260,5 +260,42 @@ TEST_CASE("with an admin token, drain, undrain and weight need it") {
   CHECK(noc.Post("/api/v1/cluster", "", bearer).status == 404);
 }
 
+TEST_CASE("off loopback every read needs a token of role reader; the page itself does not") {
+  Noc noc;
+  std::vector<ApiToken> tokens = {ApiToken{"prometheus", Role::kReader, Sha256("reader-token-0123")},
+                                  ApiToken{"kea", Role::kDhcp, Sha256("dhcp-token-0123456")}};
+  noc.http = std::make_unique<NocHttp>(&noc.context, noc.metrics.get(),
+                                       NocHttpOptions{ApiTokens(tokens), nullptr});
+  noc.Beat("s1", 1.0, 0);
+  auto get = [&](const std::string& path, const std::string& remote,
+                 const std::string& authorization = "") {
+    HttpRequest r;
+    r.method = "GET";
+    r.path = path;
+    r.remote = remote;
+    if (!authorization.empty()) r.headers["authorization"] = authorization;
+    return noc.http->Handle(r);
+  };
+  for (const std::string path : {"/metrics", "/api/v1/cluster", "/api/v1/events",
+                                 "/api/v1/history"}) {
+    INFO(path);
+    HttpResponse anonymous = get(path, "10.9.8.7");
+    CHECK(anonymous.status == 401);
+    CHECK(anonymous.body.find("a valid API token is needed") != std::string::npos);
+    CHECK(get(path, "10.9.8.7", "Bearer wrong-token-000000").status == 401);
+    CHECK(get(path, "10.9.8.7", "Bearer dhcp-token-0123456").status == 403);  // not a reader
+    CHECK(get(path, "10.9.8.7", "Bearer reader-token-0123").status == 200);
+    CHECK(get(path, "::ffff:10.9.8.7", "Bearer reader-token-0123").status == 200);
+    CHECK(get(path, "127.0.0.1").status == 200);  // loopback reads without one
+    CHECK(get(path, "::1").status == 200);
+  }
+  CHECK(get("/", "10.9.8.7").status == 200);  // the page, no data
+  CHECK(get("/static/dashboard.js", "10.9.8.7").status == 200);
+  CHECK(noc.http->counters().read_refused.load() == 12);
+  // A reader may not act.
+  CHECK(noc.Post("/api/v1/slaves/s1/drain", "", "Bearer reader-token-0123").status == 403);
+  CHECK(noc.registry.Find("s1")->state == SlaveState::kUp);
+}
+
 }  // namespace
 }  // namespace provisor
