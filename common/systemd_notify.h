@@ -70,7 +70,7 @@ class ServiceNotifier {
 
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;
+  bool stop_ = false;  // protected by mu_
   std::thread watchdog_;
 };
 

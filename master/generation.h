@@ -81,8 +81,8 @@ class Generator {
   // Lock order: ring_mu_ before keys_mu_.
   std::mutex keys_mu_;  // serialises key creation and rotation
   std::mutex ring_mu_;
-  std::optional<KeyRing> ring_;  // Keys() as of ring_at_
-  MonoTime ring_at_{};
+  std::optional<KeyRing> ring_;  // Keys() as of ring_at_; protected by ring_mu_
+  MonoTime ring_at_{};           // protected by ring_mu_
 };
 
 }  // namespace provisor

@@ -83,7 +83,7 @@ class CompiledTemplate {
   struct Instance {
     explicit Instance(const std::string& text) : mustache(text) {}
     std::mutex mu;
-    kainjow::mustache::mustache mustache;
+    kainjow::mustache::mustache mustache;  // protected by mu (its render is not const)
   };
   std::string RenderWith(const RenderData& data, const RenderData* overlay,
                          RenderStats* stats) const;
@@ -111,7 +111,7 @@ class TemplateCache final : public TemplateLookup {
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const CompiledTemplate>> by_id_;
+  std::map<std::string, std::shared_ptr<const CompiledTemplate>> by_id_;  // protected by mu_
 };
 
 }  // namespace provisor

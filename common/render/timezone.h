@@ -52,7 +52,7 @@ class ZoneCache {
  private:
   std::string dir_;
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const ZoneRule>> zones_;
+  std::map<std::string, std::shared_ptr<const ZoneRule>> zones_;  // protected by mu_
 };
 
 }  // namespace provisor

@@ -39,7 +39,7 @@ class Fallback {
  private:
   const std::vector<std::string> static_servers_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, ServerChoice> last_good_;
+  std::unordered_map<std::string, ServerChoice> last_good_;  // protected by mu_
 };
 
 }  // namespace provisor::kea

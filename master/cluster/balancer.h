@@ -48,6 +48,7 @@ class Balancer {
   const Clock* clock_;
   const Duration refresh_every_;
   mutable std::mutex mu_;
+  // Everything below is protected by mu_.
   WeightedPicker picker_;
   std::map<std::string, uint64_t> answers_;
   struct Target {

@@ -62,8 +62,8 @@ class BindingRecorder {
   const Clock* clock_;
   const BindingRecorderOptions options_;
   std::mutex mu_;
-  std::unordered_map<std::string, Pending> pending_;
-  std::mutex flush_mu_;  // one flush at a time
+  std::unordered_map<std::string, Pending> pending_;  // protected by mu_
+  std::mutex flush_mu_;  // one flush at a time (taken before mu_, never after)
   BindingCounters counters_;
 };
 

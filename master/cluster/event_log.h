@@ -54,6 +54,7 @@ class EventLog {
   const size_t max_events_;
   Logger logger_;
   mutable std::mutex mu_;
+  // events_, last_seq_ and counts_ are protected by mu_.
   std::deque<ClusterEvent> events_;
   uint64_t last_seq_ = 0;
   std::map<std::string, uint64_t> counts_;

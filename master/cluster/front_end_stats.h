@@ -44,7 +44,7 @@ class FrontEndStats {
   const Clock* clock_;
   const size_t max_front_ends_;
   mutable std::mutex mu_;
-  std::map<std::string, FrontEndTally> front_ends_;
+  std::map<std::string, FrontEndTally> front_ends_;  // protected by mu_
   std::atomic<uint64_t> ignored_{0};
 };
 

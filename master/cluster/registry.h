@@ -168,6 +168,7 @@ class SlaveRegistry {
   const RegistryOptions options_;
   const Clock* clock_;
   mutable std::mutex mu_;
+  // slaves_, refused_at_ and pending_ are protected by mu_ (a Locked holds it).
   std::map<std::string, SlaveStatus> slaves_;
   // When each refused id was last recorded as an event (bounded).
   static constexpr Duration kRefusalEventEvery = std::chrono::minutes(10);

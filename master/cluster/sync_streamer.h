@@ -86,6 +86,7 @@ class SyncStreamer {
   Logger logger_;
   SyncCounters counters_;
   mutable std::mutex mu_;
+  // streams_, next_stream_ and unavailable_ are protected by mu_.
   std::map<uint64_t, Stream> streams_;
   uint64_t next_stream_ = 1;
   std::string unavailable_;

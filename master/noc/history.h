@@ -65,6 +65,7 @@ class ClusterHistory {
   const HistoryOptions options_;
   const size_t capacity_;
   mutable std::mutex mu_;
+  // samples_, last_totals_ and last_mono_ are protected by mu_.
   std::deque<Sample> samples_;
   std::map<std::string, uint64_t> last_totals_;
   std::optional<MonoTime> last_mono_;

@@ -54,7 +54,7 @@ class SnapshotSink final : public SyncSink {
   uint64_t building_entities_ = 0;
   bool force_snapshot_ = false;  // the master's token period changed
   mutable std::mutex retired_mu_;
-  std::vector<std::shared_ptr<const GenerationSnapshot>> retired_;
+  std::vector<std::shared_ptr<const GenerationSnapshot>> retired_;  // protected by retired_mu_
   std::atomic<uint64_t> template_failures_{0};
 };
 
