@@ -52,14 +52,23 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-static_assert(static_cast<int>(FetchRefusal::kTokenWrongSuffix) + 1 ==
-              static_cast<int>(TokenRefusal::kWrongSuffix));
-static_assert(static_cast<int>(TokenRefusal::kWrongSuffix) + 1 ==
-              static_cast<int>(TokenRefusal::kCount));
-static_assert(static_cast<int>(FetchRefusal::kTokenMalformed) + 1 ==
-              static_cast<int>(TokenRefusal::kMalformed));
-
 }  // namespace
+
+FetchRefusal FetchRefusalFor(TokenRefusal r) {
+  switch (r) {
+    case TokenRefusal::kMalformed: return FetchRefusal::kTokenMalformed;
+    case TokenRefusal::kBadTag: return FetchRefusal::kTokenBadTag;
+    case TokenRefusal::kUnknownEpoch: return FetchRefusal::kTokenUnknownEpoch;
+    case TokenRefusal::kExpiredEpoch: return FetchRefusal::kTokenExpiredEpoch;
+    case TokenRefusal::kTooOld: return FetchRefusal::kTokenTooOld;
+    case TokenRefusal::kFromFuture: return FetchRefusal::kTokenFromFuture;
+    case TokenRefusal::kWrongClientIp: return FetchRefusal::kTokenWrongClientIp;
+    case TokenRefusal::kWrongSuffix: return FetchRefusal::kTokenWrongSuffix;
+    case TokenRefusal::kNone:
+    case TokenRefusal::kCount: break;
+  }
+  return FetchRefusal::kCount;
+}
 
 std::string_view FetchRefusalName(FetchRefusal r) {
   switch (r) {
@@ -141,8 +150,7 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
     mac = NativeNameDevice(*snap, name, client_ip);
     if (mac.empty()) return Refuse(FetchRefusal::kNativeNameRefused);
   } else {
-    // TokenRefusal and FetchRefusal share their first eight reasons.
-    return Refuse(static_cast<FetchRefusal>(static_cast<int>(check.refusal) - 1));
+    return Refuse(FetchRefusalFor(check.refusal));
   }
 
   // A device prepared earlier from the same entities is only rendered.

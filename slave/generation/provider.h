@@ -61,6 +61,9 @@ enum class FetchRefusal {
   kCount,
 };
 std::string_view FetchRefusalName(FetchRefusal r);
+// The refusal counted for a token that failed verification; kCount for
+// kNone and kCount (not refusals).
+FetchRefusal FetchRefusalFor(TokenRefusal r);
 
 // Token policy (ttl, IP binding) comes from the master with the snapshot.
 struct ProviderOptions {

@@ -2,6 +2,26 @@
 
 namespace provisor::tftp {
 
+SessionSlot& SessionSlot::operator=(SessionSlot&& other) noexcept {
+  if (this != &other) {
+    Reset();
+    limiter_ = std::exchange(other.limiter_, nullptr);
+    client_ = other.client_;
+  }
+  return *this;
+}
+
+void SessionSlot::Reset() {
+  if (limiter_ == nullptr) return;
+  std::exchange(limiter_, nullptr)->Release(client_);
+}
+
+SessionLimiter::Admission SessionLimiter::Admit(const SocketAddress& client) {
+  Verdict verdict = Acquire(client);
+  if (verdict != Verdict::kAdmitted) return Admission{verdict, SessionSlot()};
+  return Admission{verdict, SessionSlot(this, client)};
+}
+
 SocketAddress SessionLimiter::HostKey(const SocketAddress& client) {
   SocketAddress key = client;
   key.set_port(0);

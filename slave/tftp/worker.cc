@@ -49,18 +49,21 @@ struct TftpWorker::Port {
   Transfer* transfer = nullptr;  // null while idle in the pool
 };
 
+// One transfer, an element of the worker's transfers_ list. Destroying it
+// gives its SessionLimiter place back (the slot) and closes its timer; its
+// port goes back to the pool first (EndTransfer).
 struct TftpWorker::Transfer {
   Transfer(const SessionConfig& config, const SocketAddress& peer, const Negotiated& options,
-           std::shared_ptr<const Content> content)
-      : session(config, peer, options, std::move(content)) {}
+           std::shared_ptr<const Content> content, SessionSlot admitted)
+      : session(config, peer, options, std::move(content)), slot(std::move(admitted)) {}
   TftpWorker* worker = nullptr;
+  std::list<Transfer>::iterator self;  // this transfer's place in worker->transfers_
   TftpSession session;
+  SessionSlot slot;
   std::unique_ptr<Port> port;
   UvHandle<uv_timer_t> timer;
   bool timer_armed = false;
   MonoTime armed_for{};
-  Transfer* prev = nullptr;
-  Transfer* next = nullptr;
 };
 
 TftpWorker::TftpWorker(const TftpServerOptions& options, ContentProvider* provider,
@@ -78,6 +81,7 @@ TftpWorker::TftpWorker(const TftpServerOptions& options, ContentProvider* provid
 TftpWorker::~TftpWorker() {
   Stop();
   // Handles that were never run on the loop (Start failed) close here.
+  transfers_.clear();
   idle_ports_.clear();
   listeners_.clear();
   stop_async_.Close();
@@ -149,9 +153,10 @@ bool TftpWorker::Responsive(Duration max_delay) {
 void TftpWorker::CloseAll() {
   stopping_ = true;
   idle_ports_.clear();
-  while (transfers_ != nullptr) {
-    transfers_->session.Abort();
-    EndTransfer(transfers_);
+  while (!transfers_.empty()) {
+    Transfer& transfer = transfers_.front();
+    transfer.session.Abort();
+    EndTransfer(&transfer);
   }
   listeners_.clear();
   stop_async_.Close();
@@ -217,7 +222,10 @@ void TftpWorker::HandleDatagram(Listener* listener, const Received& datagram) {
 void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
                                const Request& request) {
   const SocketAddress& client = datagram.from;
-  switch (limiter_->Acquire(client)) {
+  // The slot goes back to the limiter on every refusal below; a transfer
+  // that starts owns it until it ends.
+  SessionLimiter::Admission admission = limiter_->Admit(client);
+  switch (admission.verdict) {
     case SessionLimiter::Verdict::kAdmitted:
       break;
     case SessionLimiter::Verdict::kBusy:
@@ -231,7 +239,6 @@ void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
   }
   FetchResult fetched = provider_->Fetch(request.filename, client);
   if (!fetched.ok()) {
-    limiter_->Release(client);
     counters_.Add(Counter::kRefusedByProvider);
     ReplyFromListener(listener, datagram, fetched.error, fetched.message);
     return;
@@ -241,7 +248,6 @@ void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
     // netascii is converted up front, in memory; it is meant for text
     // configuration files, so its size is capped to bound that memory.
     if (content->size() > kMaxNetasciiSource) {
-      limiter_->Release(client);
       counters_.Add(Counter::kRefusedNetasciiTooLarge);
       ReplyFromListener(listener, datagram, ErrorCode::kNotDefined,
                         "file too large for netascii mode, use octet (binary) mode");
@@ -257,29 +263,27 @@ void TftpWorker::StartTransfer(Listener* listener, const Received& datagram,
   local.set_port(0);
   StatusOr<std::unique_ptr<Port>> port = TakePort(local);
   if (!port.ok()) {
-    limiter_->Release(client);
     counters_.Add(Counter::kRefusedNoSocket);
     logger_->warn("TFTP_NO_SOCKET tftp: {}", port.status().message());
     ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
     return;
   }
 
-  auto* transfer = new Transfer(options_.session, client, negotiated, std::move(content));
+  auto it = transfers_.emplace(transfers_.end(), options_.session, client, negotiated,
+                               std::move(content), std::move(admission.slot));
+  Transfer* transfer = &*it;
+  transfer->self = it;
   transfer->worker = this;
   int rc = transfer->timer.Init([&](uv_timer_t* h) { return uv_timer_init(&loop_, h); });
   if (rc != 0) {
-    limiter_->Release(client);
+    transfers_.erase(it);
     counters_.Add(Counter::kRefusedNoSocket);
-    delete transfer;
     ReplyFromListener(listener, datagram, ErrorCode::kNotDefined, "server busy");
     return;
   }
   transfer->timer.get()->data = transfer;
   transfer->port = std::move(*port);
   transfer->port->transfer = transfer;
-  transfer->next = transfers_;
-  if (transfers_ != nullptr) transfers_->prev = transfer;
-  transfers_ = transfer;
   counters_.Add(Counter::kTransfersStarted);
   counters_.SessionOpened();
 
@@ -360,12 +364,8 @@ void TftpWorker::EndTransfer(Transfer* transfer) {
   counters_.Add(Counter::kMalformedInSession, st.malformed);
   counters_.Add(Counter::kBytesSent, st.payload_bytes);
   counters_.SessionClosed();
-  limiter_->Release(s.peer());
-  if (transfer->prev != nullptr) transfer->prev->next = transfer->next;
-  if (transfer->next != nullptr) transfer->next->prev = transfer->prev;
-  if (transfers_ == transfer) transfers_ = transfer->next;
   ReturnPort(std::move(transfer->port));
-  delete transfer;  // closes the timer handle
+  transfers_.erase(transfer->self);  // releases the slot, closes the timer
 }
 
 StatusOr<std::unique_ptr<TftpWorker::Port>> TftpWorker::TakePort(const SocketAddress& local) {

@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include <atomic>
+#include <list>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -82,7 +83,11 @@ class TftpWorker {
   // When the unanswered ping was posted (Clock ns), 0 when none is pending.
   std::atomic<int64_t> ping_posted_ns_{0};
   std::vector<std::unique_ptr<Listener>> listeners_;
-  Transfer* transfers_ = nullptr;  // intrusive list of live transfers
+  // Live transfers, owned here. A transfer owns its session slot, its port
+  // and its timer; erasing it releases the slot and closes the timer (the
+  // handle's memory is freed in its close callback, which this loop runs
+  // before the worker goes away).
+  std::list<Transfer> transfers_;
   // Idle transfer ports by local address (usually one entry).
   std::vector<std::pair<SocketAddress, std::vector<std::unique_ptr<Port>>>> idle_ports_;
   bool stopping_ = false;

@@ -14,6 +14,28 @@ ClientIp Ip(const char* text) { return *ClientIp::Parse(text); }
 
 using testing::PutChange;
 
+TEST_CASE("every token refusal is counted under its own fetch refusal") {
+  const std::pair<TokenRefusal, std::string_view> expected[] = {
+      {TokenRefusal::kMalformed, "token_malformed"},
+      {TokenRefusal::kBadTag, "token_bad_tag"},
+      {TokenRefusal::kUnknownEpoch, "token_unknown_epoch"},
+      {TokenRefusal::kExpiredEpoch, "token_expired_epoch"},
+      {TokenRefusal::kTooOld, "token_too_old"},
+      {TokenRefusal::kFromFuture, "token_from_future"},
+      {TokenRefusal::kWrongClientIp, "token_wrong_client_ip"},
+      {TokenRefusal::kWrongSuffix, "token_wrong_suffix"},
+  };
+  // The table above covers every refusal the token codec has.
+  REQUIRE(std::size(expected) + 1 == static_cast<size_t>(TokenRefusal::kCount));
+  for (const auto& [token_refusal, name] : expected) {
+    INFO(TokenRefusalName(token_refusal));
+    CHECK(FetchRefusalName(FetchRefusalFor(token_refusal)) == name);
+    CHECK(name == "token_" + std::string(TokenRefusalName(token_refusal)));
+  }
+  CHECK(FetchRefusalFor(TokenRefusal::kNone) == FetchRefusal::kCount);
+  CHECK(FetchRefusalFor(TokenRefusal::kCount) == FetchRefusal::kCount);
+}
+
 struct Fixture {
   Fixture() {
     clock.SetWall(WallTime(std::chrono::seconds(1'800'000'000)));
