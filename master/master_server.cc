@@ -356,7 +356,8 @@ void MasterServer::Stop() {
   p.stopped = true;
   if (p.follower != nullptr) p.follower->Stop();
   // In-flight calls get half a second, then are cancelled (an import in
-  // progress keeps its committed batches; followers resume by delta).
+  // progress keeps its committed batches; followers resume by delta). The
+  // deadline is gRPC's own, on the real clock.
   if (p.server != nullptr) {
     p.server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     p.server->Wait();
