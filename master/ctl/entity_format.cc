@@ -187,7 +187,7 @@ std::vector<std::string> ListRow(const v1::Entity& entity) {
       return {c.id(), c.template_id(), c.service_package(), c.description()};
     }
     default:
-      return {std::string(KindName(KindOf(entity))), EntityKey(entity)};
+      return {std::string(KindName(KindOf(entity))), KeyOf(entity)};
   }
 }
 
