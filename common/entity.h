@@ -1,6 +1,6 @@
 // Helpers over provisor.v1.Entity shared by the master, its store and
 // provisorctl: an entity's kind, its key, and the bytes of the message it
-// holds.
+// holds. All of it is read from the table of kinds (common/entity_kinds.h).
 //
 // Thread-safety: stateless.
 #ifndef PROVISOR_COMMON_ENTITY_H_

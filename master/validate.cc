@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/entity_kinds.h"
 #include "common/mac.h"
 #include "common/utf8.h"
 #include "common/vendor_crypto.h"
@@ -298,28 +299,41 @@ Status ValidateDeviceForModel(const v1::Device& device, const v1::DeviceModel& m
   return Status::Ok();
 }
 
+namespace {
+
+// Each kind's validation, applied to the message the table of kinds finds.
+template <typename T, Status (*kValidate)(T*)>
+Status ValidateAs(google::protobuf::Message* message) {
+  return kValidate(static_cast<T*>(message));
+}
+
+struct KindValidator {
+  v1::EntityKind kind;
+  Status (*validate)(google::protobuf::Message* message);
+};
+
+constexpr KindValidator kValidators[] = {
+    {v1::ENTITY_KIND_SUBSCRIBER, ValidateAs<v1::Subscriber, ValidateSubscriber>},
+    {v1::ENTITY_KIND_DEVICE, ValidateAs<v1::Device, ValidateDevice>},
+    {v1::ENTITY_KIND_MODEL, ValidateAs<v1::DeviceModel, ValidateDeviceModel>},
+    {v1::ENTITY_KIND_TEMPLATE, ValidateAs<v1::Template, ValidateTemplate>},
+    {v1::ENTITY_KIND_PACKAGE, ValidateAs<v1::ServicePackage, ValidateServicePackage>},
+    {v1::ENTITY_KIND_CLIENT_CLASS, ValidateAs<v1::ClientClass, ValidateClientClass>},
+    {v1::ENTITY_KIND_SLAVE, ValidateAs<v1::Slave, ValidateSlave>},
+    {v1::ENTITY_KIND_KEY_EPOCH, ValidateAs<v1::KeyEpoch, ValidateKeyEpoch>},
+};
+
+}  // namespace
+
 Status ValidateEntity(v1::Entity* e) {
-  switch (e->kind_case()) {
-    case v1::Entity::kSubscriber:
-      return ValidateSubscriber(e->mutable_subscriber());
-    case v1::Entity::kDevice:
-      return ValidateDevice(e->mutable_device());
-    case v1::Entity::kModel:
-      return ValidateDeviceModel(e->mutable_model());
-    case v1::Entity::kTemplate:
-      return ValidateTemplate(e->mutable_template_());
-    case v1::Entity::kPackage:
-      return ValidateServicePackage(e->mutable_package());
-    case v1::Entity::kClientClass:
-      return ValidateClientClass(e->mutable_client_class());
-    case v1::Entity::kSlave:
-      return ValidateSlave(e->mutable_slave());
-    case v1::Entity::kKeyEpoch:
-      return ValidateKeyEpoch(e->mutable_key_epoch());
-    case v1::Entity::KIND_NOT_SET:
-      break;
+  const EntityKindInfo* row = FindKind(*e);
+  if (row == nullptr) {
+    return InvalidArgumentError("entity: no kind is set (subscriber, device, model, ...)");
   }
-  return InvalidArgumentError("entity: no kind is set (subscriber, device, model, ...)");
+  for (const KindValidator& validator : kValidators) {
+    if (validator.kind == row->kind) return validator.validate(row->mutable_message(e));
+  }
+  return InternalError("entity: no validation for kind " + std::string(row->name));
 }
 
 }  // namespace provisor

@@ -76,7 +76,7 @@ class WriteCommand final : public Command {
       v1::Entity key_only;
       Status key_status = ApplyFlags(kind_, given, &key_only);
       if (!key_status.ok()) return CommandResult::Usage(key_status.message());
-      const std::string key = EntityKey(key_only);
+      const std::string key = KeyOf(key_only);
       if (key.empty()) {
         return CommandResult::Usage(Kind(kind_) + " update needs --" +
                                     std::string(KeyFieldName(kind_)) + " (or --json)");
@@ -87,14 +87,14 @@ class WriteCommand final : public Command {
     }
     Status applied = ApplyFlags(kind_, given, &entity);
     if (!applied.ok()) return CommandResult::Usage(applied.message());
-    if (EntityKey(entity).empty()) {
+    if (KeyOf(entity).empty()) {
       return CommandResult::Usage(Kind(kind_) + " " + verb + " needs --" +
                                   std::string(KeyFieldName(kind_)));
     }
     StatusOr<v1::WriteResponse> response = update_ ? client.Update(entity) : client.Create(entity);
     if (!response.ok()) return CommandResult::From(response.status());
     if (env.json) return PrintJson(env, *response);
-    const std::string key = response->has_entity() ? EntityKey(response->entity()) : EntityKey(entity);
+    const std::string key = response->has_entity() ? KeyOf(response->entity()) : KeyOf(entity);
     *env.out << (update_ ? "updated " : "created ") << Kind(kind_) << " " << key << " (revision "
              << response->revision() << ")\n";
     return CommandResult::Ok();

@@ -3,6 +3,8 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <algorithm>
+#include <span>
+#include <string_view>
 
 #include "master/ctl/entity_kind.h"
 #include "master/ctl/text.h"
@@ -120,6 +122,70 @@ void Flatten(const Message& message, const std::string& prefix,
   }
 }
 
+// `provisorctl <kind> list`: each managed kind's columns and its row; kinds
+// without one list as KIND and KEY.
+constexpr std::string_view kSubscriberColumns[] = {"ID",         "ACCOUNT", "NAME",   "STATUS",
+                                                   "SIP DOMAIN", "LINES",   "PACKAGE"};
+constexpr std::string_view kDeviceColumns[] = {"MAC",   "MODEL",  "SUBSCRIBER",
+                                               "STATE", "SERIAL", "CLASS"};
+constexpr std::string_view kModelColumns[] = {"ID",       "VENDOR",     "MODEL",
+                                              "TEMPLATE", "ENCRYPTION", "MAX BLKSIZE"};
+constexpr std::string_view kTemplateColumns[] = {"ID", "VERSION", "CONTENT TYPE", "BYTES"};
+constexpr std::string_view kPackageColumns[] = {"ID", "TEMPLATE", "PARAMETERS", "DESCRIPTION"};
+constexpr std::string_view kClassColumns[] = {"ID", "TEMPLATE", "PACKAGE", "DESCRIPTION"};
+
+struct ListFormat {
+  v1::EntityKind kind;
+  std::span<const std::string_view> header;
+  std::vector<std::string> (*row)(const v1::Entity& entity);
+};
+
+constexpr ListFormat kListFormats[] = {
+    {v1::ENTITY_KIND_SUBSCRIBER, kSubscriberColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::Subscriber& s = entity.subscriber();
+       return {s.id(),         s.account(),         s.name(),
+               EnumText(v1::SubscriberStatus_descriptor(), s.status()),
+               s.sip_domain(), JoinNumbers(s),      s.service_package()};
+     }},
+    {v1::ENTITY_KIND_DEVICE, kDeviceColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::Device& d = entity.device();
+       return {d.mac(), d.model(), d.subscriber_id(),
+               EnumText(v1::DeviceState_descriptor(), d.state()),
+               d.serial(), d.client_class()};
+     }},
+    {v1::ENTITY_KIND_MODEL, kModelColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::DeviceModel& m = entity.model();
+       return {m.id(), m.vendor(), m.model(), m.template_id(), m.encryption(),
+               Number(m.max_blksize())};
+     }},
+    {v1::ENTITY_KIND_TEMPLATE, kTemplateColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::Template& t = entity.template_();
+       return {t.id(), std::to_string(t.version()), t.content_type(),
+               std::to_string(t.body().size())};
+     }},
+    {v1::ENTITY_KIND_PACKAGE, kPackageColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::ServicePackage& p = entity.package();
+       return {p.id(), p.template_id(), JoinKeys(p.parameters()), p.description()};
+     }},
+    {v1::ENTITY_KIND_CLIENT_CLASS, kClassColumns,
+     [](const v1::Entity& entity) -> std::vector<std::string> {
+       const v1::ClientClass& c = entity.client_class();
+       return {c.id(), c.template_id(), c.service_package(), c.description()};
+     }},
+};
+
+const ListFormat* FindListFormat(v1::EntityKind kind) {
+  for (const ListFormat& format : kListFormats) {
+    if (format.kind == kind) return &format;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 std::string EnumShortName(const google::protobuf::EnumValueDescriptor* value) {
@@ -136,59 +202,15 @@ std::string EnumShortName(const google::protobuf::EnumValueDescriptor* value) {
 }
 
 Table MakeListTable(v1::EntityKind kind) {
-  switch (kind) {
-    case v1::ENTITY_KIND_SUBSCRIBER:
-      return Table({"ID", "ACCOUNT", "NAME", "STATUS", "SIP DOMAIN", "LINES", "PACKAGE"});
-    case v1::ENTITY_KIND_DEVICE:
-      return Table({"MAC", "MODEL", "SUBSCRIBER", "STATE", "SERIAL", "CLASS"});
-    case v1::ENTITY_KIND_MODEL:
-      return Table({"ID", "VENDOR", "MODEL", "TEMPLATE", "ENCRYPTION", "MAX BLKSIZE"});
-    case v1::ENTITY_KIND_TEMPLATE:
-      return Table({"ID", "VERSION", "CONTENT TYPE", "BYTES"});
-    case v1::ENTITY_KIND_PACKAGE:
-      return Table({"ID", "TEMPLATE", "PARAMETERS", "DESCRIPTION"});
-    case v1::ENTITY_KIND_CLIENT_CLASS:
-      return Table({"ID", "TEMPLATE", "PACKAGE", "DESCRIPTION"});
-    default:
-      return Table({"KIND", "KEY"});
-  }
+  const ListFormat* format = FindListFormat(kind);
+  if (format == nullptr) return Table({"KIND", "KEY"});
+  return Table(std::vector<std::string>(format->header.begin(), format->header.end()));
 }
 
 std::vector<std::string> ListRow(const v1::Entity& entity) {
-  switch (entity.kind_case()) {
-    case v1::Entity::kSubscriber: {
-      const v1::Subscriber& s = entity.subscriber();
-      return {s.id(),         s.account(),         s.name(),
-              EnumText(v1::SubscriberStatus_descriptor(), s.status()),
-              s.sip_domain(), JoinNumbers(s),      s.service_package()};
-    }
-    case v1::Entity::kDevice: {
-      const v1::Device& d = entity.device();
-      return {d.mac(), d.model(), d.subscriber_id(),
-              EnumText(v1::DeviceState_descriptor(), d.state()),
-              d.serial(), d.client_class()};
-    }
-    case v1::Entity::kModel: {
-      const v1::DeviceModel& m = entity.model();
-      return {m.id(), m.vendor(), m.model(), m.template_id(), m.encryption(),
-              Number(m.max_blksize())};
-    }
-    case v1::Entity::kTemplate: {
-      const v1::Template& t = entity.template_();
-      return {t.id(), std::to_string(t.version()), t.content_type(),
-              std::to_string(t.body().size())};
-    }
-    case v1::Entity::kPackage: {
-      const v1::ServicePackage& p = entity.package();
-      return {p.id(), p.template_id(), JoinKeys(p.parameters()), p.description()};
-    }
-    case v1::Entity::kClientClass: {
-      const v1::ClientClass& c = entity.client_class();
-      return {c.id(), c.template_id(), c.service_package(), c.description()};
-    }
-    default:
-      return {std::string(KindName(KindOf(entity))), EntityKey(entity)};
-  }
+  const ListFormat* format = FindListFormat(KindOf(entity));
+  if (format == nullptr) return {std::string(KindName(KindOf(entity))), KeyOf(entity)};
+  return format->row(entity);
 }
 
 std::vector<std::pair<std::string, std::string>> FieldPairs(const Message& message) {

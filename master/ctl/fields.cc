@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <span>
 
 #include "master/ctl/entity_kind.h"
 #include "master/ctl/text.h"
@@ -84,24 +85,31 @@ constexpr LineSuffix kLineSuffixes[] = {
 // Template bodies are at most 1 MiB (model.proto).
 constexpr uintmax_t kMaxBodyBytes = 1 << 20;
 
-template <size_t N>
-const PlainField* FindPlain(const PlainField (&fields)[N], std::string_view name) {
-  for (const PlainField& field : fields) {
-    if (field.name == name) return &field;
+// Each managed kind's plain columns (ResolveField parses the patterned
+// ones: lineN_..., attr.NAME, portN_line, param.NAME).
+struct KindFields {
+  v1::EntityKind kind;
+  std::span<const PlainField> plain;
+};
+
+constexpr KindFields kKindFields[] = {
+    {v1::ENTITY_KIND_SUBSCRIBER, kSubscriberFields}, {v1::ENTITY_KIND_DEVICE, kDeviceFields},
+    {v1::ENTITY_KIND_MODEL, kModelFields},           {v1::ENTITY_KIND_TEMPLATE, kTemplateFields},
+    {v1::ENTITY_KIND_PACKAGE, kPackageFields},       {v1::ENTITY_KIND_CLIENT_CLASS, kClassFields},
+};
+
+std::span<const PlainField> PlainFieldsOf(v1::EntityKind kind) {
+  for (const KindFields& fields : kKindFields) {
+    if (fields.kind == kind) return fields.plain;
   }
-  return nullptr;
+  return {};
 }
 
 const PlainField* FindPlainForKind(v1::EntityKind kind, std::string_view name) {
-  switch (kind) {
-    case v1::ENTITY_KIND_SUBSCRIBER: return FindPlain(kSubscriberFields, name);
-    case v1::ENTITY_KIND_DEVICE: return FindPlain(kDeviceFields, name);
-    case v1::ENTITY_KIND_MODEL: return FindPlain(kModelFields, name);
-    case v1::ENTITY_KIND_TEMPLATE: return FindPlain(kTemplateFields, name);
-    case v1::ENTITY_KIND_PACKAGE: return FindPlain(kPackageFields, name);
-    case v1::ENTITY_KIND_CLIENT_CLASS: return FindPlain(kClassFields, name);
-    default: return nullptr;
+  for (const PlainField& field : PlainFieldsOf(kind)) {
+    if (field.name == name) return &field;
   }
+  return nullptr;
 }
 
 // Parses "<prefix><N>_<rest>" with 1 <= N <= max; returns N and sets *rest.
@@ -372,28 +380,15 @@ StatusOr<FieldRef> ResolveField(v1::EntityKind kind, std::string_view name) {
 
 std::vector<std::string> FieldNames(v1::EntityKind kind) {
   std::vector<std::string> names;
-  auto add = [&](const auto& fields) {
-    for (const PlainField& field : fields) names.emplace_back(field.name);
-  };
-  switch (kind) {
-    case v1::ENTITY_KIND_SUBSCRIBER:
-      add(kSubscriberFields);
-      names.push_back("lineN_number, lineN_user, lineN_auth_user, lineN_password, "
-                      "lineN_display_name (N = 1.." + std::to_string(kMaxCsvLines) + ")");
-      names.push_back("attr.NAME");
-      break;
-    case v1::ENTITY_KIND_DEVICE:
-      add(kDeviceFields);
-      names.push_back("portN_line");
-      break;
-    case v1::ENTITY_KIND_MODEL: add(kModelFields); break;
-    case v1::ENTITY_KIND_TEMPLATE: add(kTemplateFields); break;
-    case v1::ENTITY_KIND_PACKAGE:
-      add(kPackageFields);
-      names.push_back("param.NAME");
-      break;
-    case v1::ENTITY_KIND_CLIENT_CLASS: add(kClassFields); break;
-    default: break;
+  for (const PlainField& field : PlainFieldsOf(kind)) names.emplace_back(field.name);
+  if (kind == v1::ENTITY_KIND_SUBSCRIBER) {
+    names.push_back("lineN_number, lineN_user, lineN_auth_user, lineN_password, "
+                    "lineN_display_name (N = 1.." + std::to_string(kMaxCsvLines) + ")");
+    names.push_back("attr.NAME");
+  } else if (kind == v1::ENTITY_KIND_DEVICE) {
+    names.push_back("portN_line");
+  } else if (kind == v1::ENTITY_KIND_PACKAGE) {
+    names.push_back("param.NAME");
   }
   return names;
 }

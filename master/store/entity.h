@@ -1,6 +1,7 @@
 // References between entities: what referential integrity checks (a device
 // references its model, subscriber and client class; a model its template;
-// ...). The rest of the entity helpers are in common/entity.h.
+// ...), as the table of kinds (common/entity_kinds.h) lists them. The rest
+// of the entity helpers are in common/entity.h.
 //
 // Thread-safety: stateless.
 #ifndef PROVISOR_MASTER_STORE_ENTITY_H_

@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "common/entity_kinds.h"
 #include "common/hex.h"
 #include "master/store/entity.h"
 #include "master/validate.h"
@@ -106,11 +107,11 @@ LmdbStore::~LmdbStore() {
 Status LmdbStore::OpenDatabases() {
   lmdb::WriteTxn txn(*env_);
   PROVISOR_RETURN_IF_ERROR(txn.status());
-  for (int k = v1::ENTITY_KIND_SUBSCRIBER; k <= v1::ENTITY_KIND_KEY_EPOCH; ++k) {
-    std::string name(KindName(static_cast<v1::EntityKind>(k)));
+  for (const EntityKindInfo& row : EntityKinds()) {  // one named database per kind
+    const std::string name(row.db_name);
     StatusOr<MDB_dbi> dbi = lmdb::OpenDb(txn.get(), name.c_str());
     if (!dbi.ok()) return dbi.status();
-    entity_dbs_[k] = *dbi;
+    entity_dbs_[row.kind] = *dbi;
   }
   for (auto [name, dbi] : {std::pair<const char*, MDB_dbi*>{"refs", &refs_},
                            {"changes", &changes_},
@@ -143,9 +144,7 @@ Status LmdbStore::OpenDatabases() {
 }
 
 MDB_dbi LmdbStore::DbFor(v1::EntityKind kind) const {
-  return kind >= v1::ENTITY_KIND_SUBSCRIBER && kind <= v1::ENTITY_KIND_KEY_EPOCH
-             ? entity_dbs_[kind]
-             : 0;
+  return FindKind(kind) != nullptr ? entity_dbs_[kind] : 0;
 }
 
 StatusOr<WriteResult> LmdbStore::Write(std::vector<Mutation> mutations, size_t* failed_index) {
@@ -504,10 +503,10 @@ StatusOr<StoreInfo> LmdbStore::Info() {
   info.restoring = ReadMeta(txn.get(), kMetaRestoring) != 0;
   StatusOr<std::string_view> id = lmdb::Get(txn.get(), meta_, kMetaStoreId);
   if (id.ok()) info.store_id = std::string(*id);
-  for (int k = v1::ENTITY_KIND_SUBSCRIBER; k <= v1::ENTITY_KIND_KEY_EPOCH; ++k) {
+  for (const EntityKindInfo& row : EntityKinds()) {
     MDB_stat stat;
-    if (mdb_stat(txn.get(), entity_dbs_[k], &stat) == 0) {
-      info.counts[std::string(KindName(static_cast<v1::EntityKind>(k)))] = stat.ms_entries;
+    if (mdb_stat(txn.get(), entity_dbs_[row.kind], &stat) == 0) {
+      info.counts[std::string(row.name)] = stat.ms_entries;
     }
   }
   info.map_size = env_->map_size();

@@ -148,7 +148,7 @@ class LmdbStore final : public Store {
   const Clock* clock_;
   int lock_fd_;
   std::unique_ptr<lmdb::Env> env_;
-  MDB_dbi entity_dbs_[9] = {};  // by EntityKind
+  MDB_dbi entity_dbs_[v1::EntityKind_ARRAYSIZE] = {};  // by EntityKind
   MDB_dbi refs_ = 0;
   MDB_dbi changes_ = 0;
   MDB_dbi meta_ = 0;

@@ -54,46 +54,40 @@ void PutKey(KeyRing& keys, const v1::KeyEpoch& epoch) {
   keys.Put(k);
 }
 
-}  // namespace
-
-void GenerationSnapshot::Apply(const v1::Change& change, Status* compile_error) {
-  revision = std::max(revision, change.revision());
-  const std::string& key = change.key();
-  const bool deleted = change.deleted();
-  const v1::Entity& e = change.entity();
-  switch (change.kind()) {
-    case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, deleted, e.device()); break;
-    case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, deleted, e.subscriber()); break;
-    case v1::ENTITY_KIND_MODEL: PutParsed(models, key, deleted, e.model()); break;
+// Keeps (or drops) one entity of `kind` in the table the slave holds it in.
+// This is the one place that knows the slave's storage of each kind: bytes
+// for the big kinds, parsed for the small ones, templates also compiled on
+// arrival, key epochs into the key ring. Kinds the slave does not need to
+// generate (slaves) are not kept.
+void Keep(GenerationSnapshot& s, v1::EntityKind kind, const std::string& key, bool deleted,
+          const v1::Entity& e, Status* compile_error) {
+  switch (kind) {
+    case v1::ENTITY_KIND_DEVICE: PutBytes(s.devices, key, deleted, e.device()); break;
+    case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(s.subscribers, key, deleted, e.subscriber()); break;
+    case v1::ENTITY_KIND_MODEL: PutParsed(s.models, key, deleted, e.model()); break;
     case v1::ENTITY_KIND_TEMPLATE:
-      PutParsed(templates, key, deleted, e.template_());
-      PutCompiled(compiled, key, deleted, e.template_(), compile_error);
+      PutParsed(s.templates, key, deleted, e.template_());
+      PutCompiled(s.compiled, key, deleted, e.template_(), compile_error);
       break;
-    case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, deleted, e.package()); break;
-    case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, deleted, e.client_class()); break;
+    case v1::ENTITY_KIND_PACKAGE: PutParsed(s.packages, key, deleted, e.package()); break;
+    case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(s.classes, key, deleted, e.client_class()); break;
     case v1::ENTITY_KIND_KEY_EPOCH:
-      if (!deleted) PutKey(keys, e.key_epoch());  // old epochs simply stop being accepted
+      if (!deleted) PutKey(s.keys, e.key_epoch());  // old epochs simply stop being accepted
       break;
     default:
       break;  // slaves do not need it to generate
   }
 }
 
+}  // namespace
+
+void GenerationSnapshot::Apply(const v1::Change& change, Status* compile_error) {
+  revision = std::max(revision, change.revision());
+  Keep(*this, change.kind(), change.key(), change.deleted(), change.entity(), compile_error);
+}
+
 void GenerationSnapshot::Put(const v1::Entity& e, Status* compile_error) {
-  const std::string key = KeyOf(e);
-  switch (KindOf(e)) {
-    case v1::ENTITY_KIND_DEVICE: PutBytes(devices, key, false, e.device()); break;
-    case v1::ENTITY_KIND_SUBSCRIBER: PutBytes(subscribers, key, false, e.subscriber()); break;
-    case v1::ENTITY_KIND_MODEL: PutParsed(models, key, false, e.model()); break;
-    case v1::ENTITY_KIND_TEMPLATE:
-      PutParsed(templates, key, false, e.template_());
-      PutCompiled(compiled, key, false, e.template_(), compile_error);
-      break;
-    case v1::ENTITY_KIND_PACKAGE: PutParsed(packages, key, false, e.package()); break;
-    case v1::ENTITY_KIND_CLIENT_CLASS: PutParsed(classes, key, false, e.client_class()); break;
-    case v1::ENTITY_KIND_KEY_EPOCH: PutKey(keys, e.key_epoch()); break;
-    default: break;
-  }
+  Keep(*this, KindOf(e), KeyOf(e), /*deleted=*/false, e, compile_error);
 }
 
 bool GenerationSnapshot::FindDevice(std::string_view mac, v1::Device* out) const {

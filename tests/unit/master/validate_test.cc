@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/entity_kinds.h"
+
 namespace provisor {
 namespace {
 
@@ -568,6 +570,18 @@ TEST_CASE("ValidateKeyEpoch") {
   CHECK(Check(ValidateKeyEpoch, k) == "key epoch 3: key is required");
   k.set_key(std::string(32, '\0'));
   CHECK(Check(ValidateKeyEpoch, k) == "ok");
+}
+
+TEST_CASE("ValidateEntity validates every kind of the table of kinds") {
+  for (const EntityKindInfo& row : EntityKinds()) {
+    INFO(row.name);
+    v1::Entity e;
+    row.mutable_message(&e);
+    const Status status = ValidateEntity(&e);
+    // An empty message of any kind is refused by that kind's own checks.
+    CHECK(status.code() == StatusCode::kInvalidArgument);
+    CHECK(status.message().find("no kind is set") == std::string::npos);
+  }
 }
 
 TEST_CASE("ValidateEntity dispatches on the kind") {
