@@ -3,6 +3,7 @@
 // restore). See lmdb_store.h for the contract.
 #include <algorithm>
 
+#include "common/entity_kinds.h"
 #include "master/store/entity.h"
 #include "master/store/lmdb_store.h"
 
@@ -35,7 +36,7 @@ Status Drop(MDB_txn* txn, MDB_dbi dbi) {
 Status CheckChange(const v1::Change& c) {
   const std::string where = "replicated change at revision " + std::to_string(c.revision());
   if (c.revision() == 0) return InvalidArgumentError(where + ": revision 0");
-  if (c.kind() <= v1::ENTITY_KIND_UNSPECIFIED || c.kind() > v1::ENTITY_KIND_KEY_EPOCH) {
+  if (FindKind(c.kind()) == nullptr) {
     return InvalidArgumentError(where + ": unknown entity kind " + std::to_string(c.kind()));
   }
   if (c.key().empty()) return InvalidArgumentError(where + ": key is empty");
