@@ -1,7 +1,8 @@
 // What the TFTP engine serves: a ContentProvider maps a requested name and
-// the client's address to the bytes of one file (a Content) or to a TFTP
-// error. Bytes come from memory (rendered configurations, the diagnostic
-// generator), never from the file system.
+// the client's address to the bytes of one file (a Content, from
+// slave/delivery/) or to a TFTP error. Bytes come from memory (rendered
+// configurations, the diagnostic generator), never from the file system.
+// The delivery core reaches TFTP through DeliveryContentProvider.
 //
 // Thread-safety: ContentProvider::Fetch is called concurrently from every
 // TFTP loop and must be thread-safe. A Content is immutable once returned and
@@ -11,38 +12,20 @@
 
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 
 #include "common/socket_address.h"
+#include "slave/delivery/content.h"
 #include "slave/tftp/packet.h"
 
 namespace provisor::tftp {
 
-class Content {
- public:
-  virtual ~Content() = default;
-  virtual uint64_t size() const = 0;
-  // Copies min(out.size(), size() - offset) bytes starting at `offset`.
-  // REQUIRES: offset <= size().
-  virtual void Read(uint64_t offset, std::span<uint8_t> out) const = 0;
-};
-
-// Content held in one string.
-class StringContent final : public Content {
- public:
-  explicit StringContent(std::string bytes) : bytes_(std::move(bytes)) {}
-  uint64_t size() const override { return bytes_.size(); }
-  void Read(uint64_t offset, std::span<uint8_t> out) const override;
-  const std::string& bytes() const { return bytes_; }
-
- private:
-  std::string bytes_;
-};
-
-// Returns the whole content as one string.
-std::string ReadAll(const Content& content);
+// The delivery core's Content, under the names the TFTP engine has always
+// used.
+using Content = ::provisor::Content;
+using StringContent = ::provisor::StringContent;
+using ::provisor::ReadAll;
 
 struct FetchResult {
   std::shared_ptr<const Content> content;  // set on success

@@ -1,9 +1,9 @@
-#include "slave/tftp/content.h"
+#include "slave/delivery/content.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace provisor::tftp {
+namespace provisor {
 
 void StringContent::Read(uint64_t offset, std::span<uint8_t> out) const {
   if (offset >= bytes_.size()) return;
@@ -17,4 +17,4 @@ std::string ReadAll(const Content& content) {
   return out;
 }
 
-}  // namespace provisor::tftp
+}  // namespace provisor
