@@ -55,9 +55,9 @@ void LoadReport::Fill(v1::HeartbeatRequest* report) {
     if (n > 0) failures[std::string(tftp::OutcomeName(static_cast<tftp::Outcome>(o)))] = n;
   }
   if (provider_ != nullptr) {
-    for (int r = 0; r < static_cast<int>(FetchRefusal::kCount); ++r) {
-      const uint64_t n = provider_->refusals(static_cast<FetchRefusal>(r));
-      if (n > 0) failures[std::string(FetchRefusalName(static_cast<FetchRefusal>(r)))] = n;
+    for (int r = 0; r < static_cast<int>(DeliveryRefusal::kCount); ++r) {
+      const uint64_t n = provider_->refusals(static_cast<DeliveryRefusal>(r));
+      if (n > 0) failures[std::string(DeliveryRefusalName(static_cast<DeliveryRefusal>(r)))] = n;
     }
   }
   for (tftp::Counter c : {tftp::Counter::kRefusedBusy, tftp::Counter::kRefusedPerClient,

@@ -21,6 +21,7 @@
 #include "slave/slave_metrics.h"
 #include "common/http_config.h"
 #include "common/http_server.h"
+#include "slave/tftp/delivery_content_provider.h"
 #include "slave/tftp/server.h"
 
 namespace {
@@ -59,7 +60,9 @@ int main(int argc, char** argv) {
     if (!advertised->ok()) return Fail("advertise: " + advertised->status().message());
   }
   provisor::GenerationProvider generation(&snapshots, provider_options, &clock);
-  provisor::tftp::ContentProvider* provider = &generation;
+  // TFTP is a door to the delivery core.
+  provisor::tftp::DeliveryContentProvider generation_over_tftp(&generation);
+  provisor::tftp::ContentProvider* provider = &generation_over_tftp;
   if (config->diagnostic_enabled) provider = &diagnostic;
 
   provisor::tftp::TftpServer server(config->tftp, provider, &clock, *logger);

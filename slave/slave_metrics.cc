@@ -98,10 +98,10 @@ void SlaveMetrics::Collect(MetricsBuilder& out) const {
     out.Counter("provisor_slave_token_refusals_total",
                 "Requests refused by the generation provider, by reason (token checks, "
                 "unknown or suspended devices, render failures)");
-    for (size_t i = 0; i < static_cast<size_t>(FetchRefusal::kCount); ++i) {
-      const auto reason = static_cast<FetchRefusal>(i);
+    for (size_t i = 0; i < static_cast<size_t>(DeliveryRefusal::kCount); ++i) {
+      const auto reason = static_cast<DeliveryRefusal>(i);
       out.Add(D(sources_.provider->refusals(reason)),
-              {{"reason", std::string(FetchRefusalName(reason))}});
+              {{"reason", std::string(DeliveryRefusalName(reason))}});
     }
     out.Counter("provisor_slave_renders_total", "Configurations rendered and served")
         .Add(D(sources_.provider->served()));

@@ -54,50 +54,29 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-FetchRefusal FetchRefusalFor(TokenRefusal r) {
+DeliveryRefusal DeliveryRefusalFor(TokenRefusal r) {
   switch (r) {
-    case TokenRefusal::kMalformed: return FetchRefusal::kTokenMalformed;
-    case TokenRefusal::kBadTag: return FetchRefusal::kTokenBadTag;
-    case TokenRefusal::kUnknownEpoch: return FetchRefusal::kTokenUnknownEpoch;
-    case TokenRefusal::kExpiredEpoch: return FetchRefusal::kTokenExpiredEpoch;
-    case TokenRefusal::kTooOld: return FetchRefusal::kTokenTooOld;
-    case TokenRefusal::kFromFuture: return FetchRefusal::kTokenFromFuture;
-    case TokenRefusal::kWrongClientIp: return FetchRefusal::kTokenWrongClientIp;
-    case TokenRefusal::kWrongSuffix: return FetchRefusal::kTokenWrongSuffix;
+    case TokenRefusal::kMalformed: return DeliveryRefusal::kTokenMalformed;
+    case TokenRefusal::kBadTag: return DeliveryRefusal::kTokenBadTag;
+    case TokenRefusal::kUnknownEpoch: return DeliveryRefusal::kTokenUnknownEpoch;
+    case TokenRefusal::kExpiredEpoch: return DeliveryRefusal::kTokenExpiredEpoch;
+    case TokenRefusal::kTooOld: return DeliveryRefusal::kTokenTooOld;
+    case TokenRefusal::kFromFuture: return DeliveryRefusal::kTokenFromFuture;
+    case TokenRefusal::kWrongClientIp: return DeliveryRefusal::kTokenWrongClientIp;
+    case TokenRefusal::kWrongSuffix: return DeliveryRefusal::kTokenWrongSuffix;
     case TokenRefusal::kNone:
     case TokenRefusal::kCount: break;
   }
-  return FetchRefusal::kCount;
-}
-
-std::string_view FetchRefusalName(FetchRefusal r) {
-  switch (r) {
-    case FetchRefusal::kTokenMalformed: return "token_malformed";
-    case FetchRefusal::kTokenBadTag: return "token_bad_tag";
-    case FetchRefusal::kTokenUnknownEpoch: return "token_unknown_epoch";
-    case FetchRefusal::kTokenExpiredEpoch: return "token_expired_epoch";
-    case FetchRefusal::kTokenTooOld: return "token_too_old";
-    case FetchRefusal::kTokenFromFuture: return "token_from_future";
-    case FetchRefusal::kTokenWrongClientIp: return "token_wrong_client_ip";
-    case FetchRefusal::kTokenWrongSuffix: return "token_wrong_suffix";
-    case FetchRefusal::kDeviceUnknown: return "device_unknown";
-    case FetchRefusal::kDeviceSuspended: return "device_suspended";
-    case FetchRefusal::kNativeNameRefused: return "native_name_refused";
-    case FetchRefusal::kNoData: return "no_data";
-    case FetchRefusal::kRenderFailed: return "render_failed";
-    case FetchRefusal::kCount: break;
-  }
-  return "unknown";
+  return DeliveryRefusal::kCount;
 }
 
 GenerationProvider::GenerationProvider(const SnapshotHolder* snapshots, ProviderOptions options,
                                        const Clock* clock)
     : snapshots_(snapshots), options_(std::move(options)), clock_(clock) {}
 
-tftp::FetchResult GenerationProvider::Refuse(FetchRefusal r) {
+DeliveryResult GenerationProvider::Refuse(DeliveryRefusal r) {
   refusals_[static_cast<size_t>(r)].fetch_add(1, std::memory_order_relaxed);
-  return tftp::FetchResult::Error(tftp::ErrorCode::kFileNotFound, "File not found",
-                                  std::string(FetchRefusalName(r)));
+  return DeliveryResult::Refused(r);
 }
 
 std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
@@ -133,24 +112,25 @@ std::string GenerationProvider::NativeNameDevice(const GenerationSnapshot& snap,
   return "";
 }
 
-tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketAddress& client) {
+DeliveryResult GenerationProvider::Deliver(const DeliveryRequest& request) {
+  const std::string_view name = request.name;
   std::shared_ptr<const GenerationSnapshot> snap = snapshots_->Get();
-  if (snap == nullptr) return Refuse(FetchRefusal::kNoData);
+  if (snap == nullptr) return Refuse(DeliveryRefusal::kNoData);
   const WallTime now = clock_->WallNow();
   // A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d: that is
   // the IPv4 address the token was minted for.
-  const ClientIp client_ip = ClientIp::FromSocketAddress(client);
+  const ClientIp client_ip = ClientIp::FromSocketAddress(request.client);
 
   std::string mac;
   TokenCheck check = VerifyToken(snap->keys, snap->tokens, name, client_ip, now);
   if (check.ok()) {
     mac = ClaimsMac(check.claims);
   } else if (check.refusal == TokenRefusal::kMalformed) {
-    if (!options_.native_names) return Refuse(FetchRefusal::kTokenMalformed);
+    if (!options_.native_names) return Refuse(DeliveryRefusal::kTokenMalformed);
     mac = NativeNameDevice(*snap, name, client_ip);
-    if (mac.empty()) return Refuse(FetchRefusal::kNativeNameRefused);
+    if (mac.empty()) return Refuse(DeliveryRefusal::kNativeNameRefused);
   } else {
-    return Refuse(FetchRefusalFor(check.refusal));
+    return Refuse(DeliveryRefusalFor(check.refusal));
   }
 
   // A device prepared earlier from the same entities is only rendered.
@@ -162,15 +142,15 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
     v1::Device device;
     if (!snap->FindDevice(mac, &device)) {
       // An unknown MAC gets the default class's config, if the master has one.
-      if (snap->default_class.empty()) return Refuse(FetchRefusal::kDeviceUnknown);
+      if (snap->default_class.empty()) return Refuse(DeliveryRefusal::kDeviceUnknown);
     } else if (device.state() == v1::DEVICE_STATE_SUSPENDED) {
-      return Refuse(FetchRefusal::kDeviceSuspended);
+      return Refuse(DeliveryRefusal::kDeviceSuspended);
     }
     SnapshotSource source(*snap);
     SnapshotTemplates templates(*snap);  // compiled on arrival; never compiles here
     StatusOr<PreparedDevice> fresh =
         PrepareDevice(source, mac, now, &templates, &zones_, snap->default_class);
-    if (!fresh.ok()) return Refuse(FetchRefusal::kRenderFailed);
+    if (!fresh.ok()) return Refuse(DeliveryRefusal::kRenderFailed);
     prepared = std::make_shared<const PreparedDevice>(std::move(*fresh));
     prepared_.Put(*snap, prepared);
   }
@@ -181,13 +161,13 @@ tftp::FetchResult GenerationProvider::Fetch(std::string_view name, const SocketA
   StatusOr<DeviceRender> rendered = RenderPrepared(
       *prepared, options_.cluster,
       [&](bool xml) { return MintToken(snap->keys, epoch, claims, xml ? ".xml" : ".cfg"); }, now);
-  if (!rendered.ok()) return Refuse(FetchRefusal::kRenderFailed);
+  if (!rendered.ok()) return Refuse(DeliveryRefusal::kRenderFailed);
   if (render_seconds != nullptr) {
     render_seconds->Observe(std::chrono::duration<double>(clock_->Now() - render_start).count());
   }
   served_.fetch_add(1, std::memory_order_relaxed);
   if (prepared->stand_in) stand_ins_.fetch_add(1, std::memory_order_relaxed);
-  return tftp::FetchResult::Ok(std::make_shared<tftp::StringContent>(std::move(rendered->content)));
+  return DeliveryResult::Ok(std::make_shared<StringContent>(std::move(rendered->content)));
 }
 
 }  // namespace provisor

@@ -1,16 +1,19 @@
-// GenerationProvider: the slave's real ContentProvider. A requested name is
-// an encoded filename (token) or, where the operator allows it, a vendor's
-// native name; either way it leads to a device in the current in-memory
-// snapshot, whose configuration is rendered per request, in memory, exactly
-// as `provisorctl render` shows it (a fresh token in its resync URL).
+// GenerationProvider: the slave's delivery core (a DeliverySource). A
+// requested name is an encoded filename (token) or, where the operator
+// allows it, a vendor's native name; either way it leads to a device in the
+// current in-memory snapshot, whose configuration is rendered per request,
+// in memory, exactly as `provisorctl render` shows it (a fresh token in its
+// resync URL).
 //
-// Refusals are counted by reason and the client only ever gets ERROR 1
-// "File not found" (no detail leaked). Vendor-native names (the model's
-// `file_names`, `{MAC}` standing for the 12 hex digits) are accepted only
-// when `native_names` is on, the device's model lists the name, and the
-// request comes from the IP of the device's last DHCP binding.
+// Refusals are counted by reason (DeliveryRefusal); each door tells its
+// client no more than "not found" (the TFTP door: ERROR 1 "File not found").
+// Vendor-native names (the model's `file_names`, `{MAC}` standing for the 12
+// hex digits) are accepted only when `native_names` is on, the device's
+// model lists the name, and the request comes from the IP of the device's
+// last DHCP binding. Generation knows no door and includes none (a lint
+// test keeps it so).
 //
-// Thread-safety: Fetch is thread-safe (called from every TFTP loop).
+// Thread-safety: Deliver is thread-safe (called from every door's loops).
 #ifndef PROVISOR_SLAVE_GENERATION_PROVIDER_H_
 #define PROVISOR_SLAVE_GENERATION_PROVIDER_H_
 
@@ -23,9 +26,9 @@
 #include "common/render/template.h"
 #include "common/render/timezone.h"
 #include "common/token/token.h"
+#include "slave/delivery/source.h"
 #include "slave/generation/prepared_cache.h"
 #include "slave/generation/snapshot.h"
-#include "slave/tftp/content.h"
 
 namespace prometheus {
 class Histogram;
@@ -44,26 +47,9 @@ class SnapshotHolder {
   std::atomic<std::shared_ptr<const GenerationSnapshot>> current_;
 };
 
-enum class FetchRefusal {
-  kTokenMalformed = 0,
-  kTokenBadTag,
-  kTokenUnknownEpoch,
-  kTokenExpiredEpoch,
-  kTokenTooOld,
-  kTokenFromFuture,
-  kTokenWrongClientIp,
-  kTokenWrongSuffix,   // a genuine token asked for with another suffix than minted
-  kDeviceUnknown,
-  kDeviceSuspended,
-  kNativeNameRefused,  // native names off, not the model's, or not from the bound IP
-  kNoData,             // nothing synced yet
-  kRenderFailed,
-  kCount,
-};
-std::string_view FetchRefusalName(FetchRefusal r);
 // The refusal counted for a token that failed verification; kCount for
 // kNone and kCount (not refusals).
-FetchRefusal FetchRefusalFor(TokenRefusal r);
+DeliveryRefusal DeliveryRefusalFor(TokenRefusal r);
 
 // Token policy (ttl, IP binding) comes from the master with the snapshot.
 struct ProviderOptions {
@@ -71,11 +57,11 @@ struct ProviderOptions {
   ClusterInfo cluster;  // this slave as devices reach it
 };
 
-class GenerationProvider final : public tftp::ContentProvider {
+class GenerationProvider final : public DeliverySource {
  public:
   GenerationProvider(const SnapshotHolder* snapshots, ProviderOptions options, const Clock* clock);
 
-  tftp::FetchResult Fetch(std::string_view name, const SocketAddress& client) override;
+  DeliveryResult Deliver(const DeliveryRequest& request) override;
 
   // Where devices reach this slave (the resync URL in configurations).
   // Call before serving starts.
@@ -84,7 +70,7 @@ class GenerationProvider final : public tftp::ContentProvider {
     options_.cluster.port = port;
   }
 
-  uint64_t refusals(FetchRefusal r) const {
+  uint64_t refusals(DeliveryRefusal r) const {
     return refusals_[static_cast<size_t>(r)].load(std::memory_order_relaxed);
   }
   uint64_t served() const { return served_.load(std::memory_order_relaxed); }
@@ -99,7 +85,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   }
 
  private:
-  tftp::FetchResult Refuse(FetchRefusal r);
+  DeliveryResult Refuse(DeliveryRefusal r);
   // The device a native name designates, or an empty string.
   std::string NativeNameDevice(const GenerationSnapshot& snap, std::string_view name,
                                const ClientIp& client) const;
@@ -109,7 +95,7 @@ class GenerationProvider final : public tftp::ContentProvider {
   const Clock* clock_;
   ZoneCache zones_;
   PreparedCache prepared_;
-  std::array<std::atomic<uint64_t>, static_cast<size_t>(FetchRefusal::kCount)> refusals_{};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(DeliveryRefusal::kCount)> refusals_{};
   std::atomic<uint64_t> served_{0};
   std::atomic<uint64_t> stand_ins_{0};
   std::atomic<prometheus::Histogram*> render_seconds_{nullptr};

@@ -29,11 +29,11 @@ TEST_CASE("every token refusal is counted under its own fetch refusal") {
   REQUIRE(std::size(expected) + 1 == static_cast<size_t>(TokenRefusal::kCount));
   for (const auto& [token_refusal, name] : expected) {
     INFO(TokenRefusalName(token_refusal));
-    CHECK(FetchRefusalName(FetchRefusalFor(token_refusal)) == name);
+    CHECK(DeliveryRefusalName(DeliveryRefusalFor(token_refusal)) == name);
     CHECK(name == "token_" + std::string(TokenRefusalName(token_refusal)));
   }
-  CHECK(FetchRefusalFor(TokenRefusal::kNone) == FetchRefusal::kCount);
-  CHECK(FetchRefusalFor(TokenRefusal::kCount) == FetchRefusal::kCount);
+  CHECK(DeliveryRefusalFor(TokenRefusal::kNone) == DeliveryRefusal::kCount);
+  CHECK(DeliveryRefusalFor(TokenRefusal::kCount) == DeliveryRefusal::kCount);
 }
 
 struct Fixture {
@@ -79,9 +79,12 @@ struct Fixture {
     claims.issued_unix = 1'800'000'000;
     return *MintToken(ring, epoch, claims, suffix);
   }
-  tftp::FetchResult Fetch(GenerationProvider& p, const std::string& name,
-                          const char* from = "10.1.2.3:5000") {
-    return p.Fetch(name, *SocketAddress::Parse(from));
+  DeliveryResult Fetch(GenerationProvider& p, const std::string& name,
+                       const char* from = "10.1.2.3:5000") {
+    DeliveryRequest request;
+    request.name = name;
+    request.client = *SocketAddress::Parse(from);
+    return p.Deliver(request);
   }
   FakeClock clock;
   SnapshotHolder holder;
@@ -93,9 +96,9 @@ struct Fixture {
 TEST_CASE("a valid token renders the device's configuration with a fresh resync token") {
   Fixture f;
   GenerationProvider p(&f.holder, f.options, &f.clock);
-  tftp::FetchResult r = f.Fetch(p, f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}));
+  DeliveryResult r = f.Fetch(p, f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}));
   REQUIRE(r.ok());
-  std::string bytes = tftp::ReadAll(*r.content);
+  std::string bytes = ReadAll(*r.content);
   CHECK(bytes.rfind("mac=001565aabbcc resync=tftp://10.0.0.5/", 0) == 0);
   // The resync name is itself a valid token for the same device and client.
   std::string resync = bytes.substr(bytes.rfind('/') + 1);
@@ -108,68 +111,71 @@ TEST_CASE("a valid token renders the device's configuration with a fresh resync 
   CHECK(p.served() == 4);
 }
 
-TEST_CASE("every refusal is counted and answered with ERROR 1 only") {
+TEST_CASE("every refusal is counted under its reason") {
   Fixture f;
   GenerationProvider p(&f.holder, f.options, &f.clock);
-  auto refused = [&](const std::string& name, FetchRefusal want, const char* from = "10.1.2.3:5000") {
-    tftp::FetchResult r = f.Fetch(p, name, from);
+  auto refused = [&](const std::string& name, DeliveryRefusal want,
+                     const char* from = "10.1.2.3:5000") {
+    DeliveryResult r = f.Fetch(p, name, from);
     CHECK_FALSE(r.ok());
-    CHECK(r.error == tftp::ErrorCode::kFileNotFound);
-    CHECK(r.message == "File not found");
-    CHECK(r.reason == FetchRefusalName(want));
+    CHECK(r.refusal == want);
     CHECK(p.refusals(want) >= 1);
   };
-  refused("001565aabbcc.cfg", FetchRefusal::kTokenMalformed);  // native names are off
-  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x99}), FetchRefusal::kDeviceUnknown);
-  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x02}), FetchRefusal::kDeviceSuspended);
-  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenWrongClientIp,
+  refused("001565aabbcc.cfg", DeliveryRefusal::kTokenMalformed);  // native names are off
+  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x99}), DeliveryRefusal::kDeviceUnknown);
+  refused(f.Token({0x00, 0x15, 0x65, 0x00, 0x00, 0x02}), DeliveryRefusal::kDeviceSuspended);
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), DeliveryRefusal::kTokenWrongClientIp,
           "10.9.9.9:5000");
   // IPv6 clients are not "0.0.0.0": a token minted for 0.0.0.0 serves none.
   refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}, "0.0.0.0"),
-          FetchRefusal::kTokenWrongClientIp, "[2001:db8::10]:5000");
-  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenWrongClientIp,
+          DeliveryRefusal::kTokenWrongClientIp, "[2001:db8::10]:5000");
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), DeliveryRefusal::kTokenWrongClientIp,
           "[2001:db8::10]:5000");
   refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}, "2001:db8::10"),
-          FetchRefusal::kTokenWrongClientIp);
+          DeliveryRefusal::kTokenWrongClientIp);
   // A genuine token asked for with another suffix than it was minted with.
   const std::string cfg = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
-  refused(cfg.substr(0, kTokenChars) + ".xml", FetchRefusal::kTokenWrongSuffix);
-  refused(cfg.substr(0, kTokenChars), FetchRefusal::kTokenWrongSuffix);
-  CHECK(p.refusals(FetchRefusal::kTokenWrongSuffix) == 2);
+  refused(cfg.substr(0, kTokenChars) + ".xml", DeliveryRefusal::kTokenWrongSuffix);
+  refused(cfg.substr(0, kTokenChars), DeliveryRefusal::kTokenWrongSuffix);
+  CHECK(p.refusals(DeliveryRefusal::kTokenWrongSuffix) == 2);
   std::string forged = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
   forged[40] = forged[40] == 'a' ? 'b' : 'a';
-  tftp::FetchResult r = f.Fetch(p, forged);
+  DeliveryResult r = f.Fetch(p, forged);
   CHECK_FALSE(r.ok());
   f.clock.Advance(std::chrono::hours(2));
-  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), FetchRefusal::kTokenExpiredEpoch);
+  refused(f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc}), DeliveryRefusal::kTokenExpiredEpoch);
 
   SnapshotHolder empty;
   GenerationProvider none(&empty, f.options, &f.clock);
-  CHECK(none.Fetch("x", SocketAddress()).reason == "no_data");
+  DeliveryRequest anything;
+  anything.name = "x";
+  CHECK(none.Deliver(anything).refusal == DeliveryRefusal::kNoData);
 }
 
 TEST_CASE("IPv6 and v4-mapped clients: the token binds the full address") {
   Fixture f;
   GenerationProvider p(&f.holder, f.options, &f.clock);
   const std::array<uint8_t, 6> mac = {0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc};
-  tftp::FetchResult v6 = f.Fetch(p, f.Token(mac, "2001:db8::10"), "[2001:db8::10]:5000");
+  DeliveryResult v6 = f.Fetch(p, f.Token(mac, "2001:db8::10"), "[2001:db8::10]:5000");
   REQUIRE(v6.ok());
   // Its resync token is bound to the same IPv6 address (96 characters).
-  std::string bytes = tftp::ReadAll(*v6.content);
+  std::string bytes = ReadAll(*v6.content);
   std::string resync = bytes.substr(bytes.rfind('/') + 1);
   resync.pop_back();
   CHECK(resync.size() == kTokenCharsV6 + 4);
   CHECK(f.Fetch(p, resync, "[2001:db8::10]:6000").ok());
-  CHECK(f.Fetch(p, resync, "[2001:db8::11]:6000").reason == "token_wrong_client_ip");
+  CHECK(f.Fetch(p, resync, "[2001:db8::11]:6000").refusal ==
+        DeliveryRefusal::kTokenWrongClientIp);
   // A dual-stack listener reports an IPv4 client as ::ffff:a.b.c.d.
   CHECK(f.Fetch(p, f.Token(mac), "[::ffff:10.1.2.3]:5000").ok());
-  CHECK(f.Fetch(p, f.Token(mac), "[::ffff:10.1.2.4]:5000").reason == "token_wrong_client_ip");
+  CHECK(f.Fetch(p, f.Token(mac), "[::ffff:10.1.2.4]:5000").refusal ==
+        DeliveryRefusal::kTokenWrongClientIp);
   // Native names compare the binding the same way.
   f.options.native_names = true;
   GenerationProvider native(&f.holder, f.options, &f.clock);
   CHECK(f.Fetch(native, "001565aabbcc.cfg", "[::ffff:10.1.2.3]:5000").ok());
-  CHECK(f.Fetch(native, "001565aabbcc.cfg", "[2001:db8::10]:5000").reason ==
-        "native_name_refused");
+  CHECK(f.Fetch(native, "001565aabbcc.cfg", "[2001:db8::10]:5000").refusal ==
+        DeliveryRefusal::kNativeNameRefused);
 }
 
 TEST_CASE("vendor-native names: off by default, then only the model's names from the bound IP") {
@@ -178,9 +184,10 @@ TEST_CASE("vendor-native names: off by default, then only the model's names from
   GenerationProvider p(&f.holder, f.options, &f.clock);
   CHECK(f.Fetch(p, "001565AABBCC.cfg").ok());
   CHECK(f.Fetch(p, "001565aabbcc.cfg").ok());
-  CHECK(f.Fetch(p, "001565aabbcc.cfg", "10.1.2.4:5000").reason == "native_name_refused");
-  CHECK(f.Fetch(p, "SEP001565AABBCC.cnf.xml").reason == "native_name_refused");  // not m1's
-  CHECK(f.Fetch(p, "001565000099.cfg").reason == "native_name_refused");       // no device
+  constexpr DeliveryRefusal kRefused = DeliveryRefusal::kNativeNameRefused;
+  CHECK(f.Fetch(p, "001565aabbcc.cfg", "10.1.2.4:5000").refusal == kRefused);
+  CHECK(f.Fetch(p, "SEP001565AABBCC.cnf.xml").refusal == kRefused);  // not m1's
+  CHECK(f.Fetch(p, "001565000099.cfg").refusal == kRefused);         // no device
 }
 
 TEST_CASE("a device fetched twice renders the same and a subscriber change shows at once") {
@@ -209,13 +216,13 @@ TEST_CASE("a device fetched twice renders the same and a subscriber change shows
   const std::string token = f.Token({0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc});
   // Everything before the resync token's name.
   auto body = [](const std::string& bytes) { return bytes.substr(0, bytes.rfind('/') + 1); };
-  tftp::FetchResult first = f.Fetch(p, token);
+  DeliveryResult first = f.Fetch(p, token);
   REQUIRE(first.ok());
-  const std::string a = tftp::ReadAll(*first.content);
+  const std::string a = ReadAll(*first.content);
   f.clock.Advance(std::chrono::seconds(1));
-  tftp::FetchResult second = f.Fetch(p, token);
+  DeliveryResult second = f.Fetch(p, token);
   REQUIRE(second.ok());
-  const std::string b = tftp::ReadAll(*second.content);
+  const std::string b = ReadAll(*second.content);
   CHECK(body(a) == "mac=001565aabbcc name=Alice resync=tftp://10.0.0.5/");
   CHECK(body(b) == body(a));
   CHECK(a.size() == b.size());
@@ -229,9 +236,9 @@ TEST_CASE("a device fetched twice renders the same and a subscriber change shows
   s.mutable_subscriber()->set_name("Bob");
   renamed->Apply(PutChange(6, v1::ENTITY_KIND_SUBSCRIBER, "s1", s));
   f.holder.Set(renamed);
-  tftp::FetchResult third = f.Fetch(p, token);
+  DeliveryResult third = f.Fetch(p, token);
   REQUIRE(third.ok());
-  CHECK(body(tftp::ReadAll(*third.content)) ==
+  CHECK(body(ReadAll(*third.content)) ==
         "mac=001565aabbcc name=Bob resync=tftp://10.0.0.5/");
   CHECK(p.prepared().misses() == 2);
   CHECK(p.served() == 3);

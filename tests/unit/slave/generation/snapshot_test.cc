@@ -141,7 +141,7 @@ struct Served {
     d.mutable_device()->set_model("m1");
     snap->Apply(PutChange(4, v1::ENTITY_KIND_DEVICE, kMac, d));
   }
-  tftp::FetchResult Fetch() {
+  DeliveryResult Fetch() {
     holder.Set(snap);
     GenerationProvider provider(&holder, ProviderOptions{}, &clock);
     KeyRing ring(minutes(30));
@@ -150,9 +150,12 @@ struct Served {
     claims.mac = {0x00, 0x15, 0x65, 0xaa, 0xbb, 0xcc};
     claims.client_ip = Ip("10.1.2.3");
     claims.issued_unix = 1'800'000'000;
-    tftp::FetchResult r =
-        provider.Fetch(*MintToken(ring, epoch, claims, ".cfg"), *SocketAddress::Parse("10.1.2.3:69"));
-    render_failed = provider.refusals(FetchRefusal::kRenderFailed);
+    const std::string name = *MintToken(ring, epoch, claims, ".cfg");
+    DeliveryRequest request;
+    request.name = name;
+    request.client = *SocketAddress::Parse("10.1.2.3:69");
+    DeliveryResult r = provider.Deliver(request);
+    render_failed = provider.refusals(DeliveryRefusal::kRenderFailed);
     return r;
   }
   FakeClock clock;
