@@ -69,41 +69,48 @@ WebDriver::WebDriver(BrowserOptions options) {
   if (chromedriver.empty() || chromium.empty()) {
     throw std::runtime_error("chromium or chromedriver is not installed");
   }
-  const std::string log_path = dir_.path() + "/chromedriver.log";
-  pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
-  if (pid_ == 0) {
-    setpgid(0, 0);  // its own group: chromium and its helpers go with it
-    int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out >= 0) {
-      dup2(out, 1);
-      dup2(out, 2);
+  // --port=0: chromedriver picks a free port and prints it. It listens on
+  // IPv6 and IPv4 with the same number, and the IPv4 one may be taken by
+  // another process by then ("Address already in use"): start it again.
+  for (int attempt = 1; port_ == 0; ++attempt) {
+    const std::string log_path =
+        dir_.path() + "/chromedriver-" + std::to_string(attempt) + ".log";
+    log_path_ = log_path;
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      setpgid(0, 0);  // its own group: chromium and its helpers go with it
+      int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
+      }
+      execl(chromedriver.c_str(), chromedriver.c_str(), "--port=0", static_cast<char*>(nullptr));
+      _exit(127);
     }
-    // --port=0: chromedriver picks a free port and prints it.
-    execl(chromedriver.c_str(), chromedriver.c_str(), "--port=0", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  setpgid(pid_, pid_);
+    setpgid(pid_, pid_);
 
-  const std::regex started("started successfully on port ([0-9]+)");
-  const auto deadline = Clock::now() + std::chrono::seconds(20);
-  while (port_ == 0) {
-    std::smatch m;
-    const std::string log = ReadAll(log_path);
-    if (std::regex_search(log, m, started)) {
-      port_ = std::stoi(m[1].str());
-      break;
+    const std::regex started("started successfully on port ([0-9]+)");
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (port_ == 0) {
+      std::smatch m;
+      const std::string log = ReadAll(log_path);
+      if (std::regex_search(log, m, started)) {
+        port_ = std::stoi(m[1].str());
+        break;
+      }
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        if (attempt < 5 && log.find("Address already in use") != std::string::npos) break;
+        throw std::runtime_error("chromedriver exited: " + log);
+      }
+      if (Clock::now() >= deadline) {
+        Quit();
+        throw std::runtime_error("chromedriver did not report its port: " + log);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    int status;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("chromedriver exited: " + log);
-    }
-    if (Clock::now() >= deadline) {
-      Quit();
-      throw std::runtime_error("chromedriver did not report its port: " + log);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
   client_ = std::make_unique<httplib::Client>("127.0.0.1", port_);
@@ -133,7 +140,7 @@ WebDriver::WebDriver(BrowserOptions options) {
   } catch (const std::exception& e) {
     Quit();
     throw std::runtime_error(std::string("no WebDriver session: ") + e.what() + "\n" +
-                             ReadAll(log_path));
+                             ReadAll(log_path_));
   }
 }
 
@@ -197,7 +204,7 @@ std::string WebDriver::Screenshot() {
   return Base64Decode(Command("GET", "/session/" + session_ + "/screenshot").get<std::string>());
 }
 
-std::string WebDriver::Log() const { return ReadAll(dir_.path() + "/chromedriver.log"); }
+std::string WebDriver::Log() const { return ReadAll(log_path_); }
 
 std::string Base64Decode(const std::string& text) {
   std::string out;

@@ -64,6 +64,7 @@ class WebDriver {
 
   TempDir dir_;  // chromedriver's output and chromium's profile
   pid_t pid_ = -1;
+  std::string log_path_;  // the log of the chromedriver that started
   int port_ = 0;
   std::string session_;
   std::unique_ptr<httplib::Client> client_;
