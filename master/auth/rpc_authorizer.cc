@@ -23,14 +23,14 @@ Identity RpcAuthorizer::IdentityOf(const grpc::ServerContext& context) {
   }
   std::vector<grpc::string_ref> pems = auth->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (pems.empty()) return Identity{};
-  std::string pem(pems.front().data(), pems.front().size());
+  const std::string_view pem(pems.front().data(), pems.front().size());
   std::lock_guard<std::mutex> lock(mu_);
   auto cached = certificates_.find(pem);
   if (cached != certificates_.end()) return cached->second;
   StatusOr<Identity> parsed = IdentityFromCertificate(pem);
   Identity identity = parsed.ok() ? *parsed : Identity{};
   if (certificates_.size() >= kMaxCachedCertificates) certificates_.clear();
-  certificates_.emplace(std::move(pem), identity);
+  certificates_.emplace(std::string(pem), identity);
   return identity;
 }
 

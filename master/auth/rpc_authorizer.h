@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <functional>
 #include <unordered_map>
 
 #include "common/clock.h"
@@ -69,7 +70,12 @@ class RpcAuthorizer {
   // Parsed certificates by their PEM text (bounded), refusals by method and
   // the log-line budget: protected by mu_.
   static constexpr size_t kMaxCachedCertificates = 1024;
-  std::unordered_map<std::string, Identity> certificates_;
+  // Looked up by the PEM's view, without copying it, on every call.
+  struct PemHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view pem) const { return std::hash<std::string_view>{}(pem); }
+  };
+  std::unordered_map<std::string, Identity, PemHash, std::equal_to<>> certificates_;
   std::map<std::string, uint64_t, std::less<>> denied_;
   MonoTime log_window_{};
   int log_lines_ = 0;
